@@ -1,0 +1,20 @@
+/**
+ * tracebridge as a library: `convert()` runs the whole pipeline; the registries and adapters can
+ * be used directly on arrays of lines (`adapter.createParser(ctx).push(lines, 1)`).
+ */
+export { convert, ConvertError } from './pipeline/convert.js';
+export type { ConvertOptions, ConvertResult, InputSource } from './pipeline/convert.js';
+export { inputs, inputByName, detect } from './inputs/registry.js';
+export { outputs, outputByName, outputForPath } from './outputs/registry.js';
+export type { InputAdapter, InputParser, ParseContext, InputOptions, SniffAnswer } from './inputs/types.js';
+export type { OutputAdapter, OutputWriter, OutputOptions, FoldedWeight } from './outputs/types.js';
+export type * from './model/events.js';
+export type { Diagnostic, DiagnosticCode, Severity } from './model/diagnostics.js';
+export { CODES, DiagnosticCollector, formatDiagnostic } from './model/diagnostics.js';
+export { SliceBuilder } from './model/slices.js';
+export { functionGraph } from './inputs/function-graph.js';
+export { chromeJson } from './outputs/chrome-json.js';
+export { perfetto } from './outputs/perfetto.js';
+export { folded } from './outputs/folded.js';
+export { csv } from './outputs/csv.js';
+export { VERSION } from './version.js';

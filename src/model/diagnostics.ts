@@ -1,0 +1,92 @@
+/**
+ * Diagnostics are data: every skipped, repaired or unparsed line becomes one of these, reported
+ * through the adapter context. The CLI prints them as `file:line: warning[code]: message` and
+ * ends with a count per code.
+ *
+ * All codes live in CODES below, so the catalogue is one place to read.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  file: string;
+  /** 1-based line number in the input, 0 when the diagnostic is about the whole input. */
+  line: number;
+}
+
+/** code → [default severity, what it means]. */
+export const CODES = {
+  // pipeline
+  'input.invalid-utf8': ['warning', 'bytes that are not valid UTF-8 were replaced by U+FFFD'],
+  'input.long-line': ['warning', 'a line longer than the limit was cut; the rest of it was not parsed'],
+  'input.binary': ['warning', 'the line holds NUL or other control bytes and was skipped'],
+  'input.empty': ['warning', 'the input is empty'],
+  'output.no-events': ['warning', 'the input produced no events; the output holds only metadata'],
+
+  // function-graph
+  'function-graph.unmatched-exit': [
+    'warning',
+    'a closing brace with no open call: the trace began inside this call; an enclosing slice was synthesised',
+  ],
+  'function-graph.unclosed-entry': [
+    'warning',
+    'a call still open when its thread ended: closed at the last time known for that thread',
+  ],
+  'function-graph.name-mismatch': [
+    'warning',
+    'the function named in a closing comment is not the open call; the open call was closed anyway',
+  ],
+  'function-graph.malformed-line': ['warning', 'a line that looks like trace output but could not be parsed'],
+  'function-graph.missing-cpu': [
+    'info',
+    'a line without the CPU column in a trace that has one: it was given the CPU of the line before',
+  ],
+  'function-graph.skipped-text': ['info', 'text that is not part of a trace (prose, commands, headers)'],
+  'function-graph.overrun': ['info', 'an `(Overruns: N)` line of the funcgraph-overrun option'],
+  'function-graph.events-lost': ['warning', 'the tracer reported lost events (ring buffer overrun)'],
+  'function-graph.time-backwards': [
+    'info',
+    'a timestamp earlier than the previous one on the same thread was moved forward to keep nesting',
+  ],
+  'function-graph.pending-overflow': [
+    'warning',
+    'too many lines before the first context switch of a CPU: its task stays unknown (a per-CPU thread)',
+  ],
+  'function-graph.joined-line': ['info', 'a function name wrapped onto the next line was joined back'],
+} as const satisfies Record<string, readonly [Severity, string]>;
+
+export type DiagnosticCode = keyof typeof CODES;
+
+export type Report = (code: DiagnosticCode, line: number, message?: string, severity?: Severity) => void;
+
+/** Counts diagnostics per code and passes each one on (to stderr, a list, or nowhere). */
+export class DiagnosticCollector {
+  readonly counts = new Map<DiagnosticCode, number>();
+  readonly bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+
+  constructor(
+    private readonly file: string,
+    private readonly sink?: (d: Diagnostic) => void,
+  ) {}
+
+  readonly report: Report = (code, line, message, severity) => {
+    const sev = severity ?? CODES[code][0];
+    this.counts.set(code, (this.counts.get(code) ?? 0) + 1);
+    this.bySeverity[sev]++;
+    if (this.sink) this.sink({ severity: sev, code, message: message ?? CODES[code][1], file: this.file, line });
+  };
+
+  /** Counts sorted by code, for summaries and output metadata. */
+  summary(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const k of [...this.counts.keys()].sort()) out[k] = this.counts.get(k)!;
+    return out;
+  }
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}: ${d.severity}[${d.code}]: ${d.message}`;
+}

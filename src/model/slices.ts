@@ -1,0 +1,253 @@
+import type { DiagnosticCode, Report } from './diagnostics.js';
+import type { Args, TraceEvent, TrackInfo } from './events.js';
+import { CAT } from './events.js';
+
+/**
+ * Synthetic thread ids for lanes that are not a real task. Linux pids stay below 2^22
+ * (PID_MAX_LIMIT), so these never collide with a real one and still fit an int32.
+ */
+export const PSEUDO_TID_BASE = 1 << 30;
+/** `CPU N` lane: the CPU's task is unknown. */
+export const cpuPseudoTid = (cpu: number) => PSEUDO_TID_BASE + cpu;
+/** `swapper/N`: the idle task, pid 0 on every CPU, needs one lane per CPU. */
+export const idleTid = (cpu: number) => PSEUDO_TID_BASE + (1 << 16) + cpu;
+
+interface OpenSlice {
+  name: string;
+  cat: string;
+  start: number;
+  childNs: number;
+  line: number;
+}
+
+interface TrackState {
+  info: TrackInfo;
+  stack: OpenSlice[];
+  /** Latest time used on this track: later events never go before it (keeps nesting). */
+  lastTs: number;
+  /** Earliest time used on this track (where synthesised enclosing slices must start before). */
+  earliest: number;
+  /** Duration of the slices at depth 0 since the last synthesised enclosing slice. */
+  rootNs: number;
+  used: boolean;
+}
+
+/** The diagnostic codes an adapter wants the builder to use for its repairs. */
+export interface SliceCodes {
+  unmatchedExit: DiagnosticCode;
+  unclosedEntry: DiagnosticCode;
+  nameMismatch?: DiagnosticCode;
+  timeBackwards?: DiagnosticCode;
+}
+
+/**
+ * Owns the slice invariants for all adapters: per-track stacks, begin/end matching, times that
+ * never go backwards on a track (so nesting survives any viewer's sort), self time, and the
+ * repairs real traces need (an exit without entry gets an enclosing slice that starts before
+ * everything on its track; entries left open are closed at the end). Each repair is reported.
+ */
+export class SliceBuilder {
+  /** Events are appended here; the adapter hands this array out and replaces it. */
+  out: TraceEvent[] = [];
+  private readonly tracks: TrackState[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  constructor(
+    private readonly report: Report,
+    private readonly codes: SliceCodes,
+  ) {}
+
+  /** Returns the events gathered since the last call. */
+  take(): TraceEvent[] {
+    const o = this.out;
+    this.out = [];
+    return o;
+  }
+
+  /** A thread lane (pid = tid unless the process is known). */
+  thread(tid: number, name: string, pid = tid, processName = name, cpu?: number): number {
+    const key = `t:${tid}`;
+    const id = this.byKey.get(key);
+    if (id !== undefined) {
+      const info = this.tracks[id]!.info;
+      if (info.kind === 'thread' && name && info.name !== name) {
+        info.name = name;
+        if (info.pid === info.tid) info.processName = processName;
+        this.out.push({ kind: 'track', track: { ...info } });
+      }
+      return id;
+    }
+    const info: TrackInfo = { kind: 'thread', id: this.tracks.length, pid, tid, name, processName };
+    if (cpu !== undefined) info.cpu = cpu;
+    return this.add(key, info);
+  }
+
+  /** The lane of a CPU whose task is not known. */
+  cpuThread(cpu: number): number {
+    return this.thread(cpuPseudoTid(cpu), `CPU ${cpu}`, cpuPseudoTid(cpu), `CPU ${cpu}`, cpu);
+  }
+
+  /** The idle task of a CPU. */
+  idleThread(cpu: number): number {
+    return this.thread(idleTid(cpu), `swapper/${cpu}`, idleTid(cpu), `swapper/${cpu}`, cpu);
+  }
+
+  /** A per-CPU lane such as `CPU 1 irq`. */
+  cpuLane(cpu: number, name: string): number {
+    const key = `c:${cpu}:${name}`;
+    return this.byKey.get(key) ?? this.add(key, { kind: 'cpu', id: this.tracks.length, cpu, name });
+  }
+
+  global(name: string): number {
+    const key = `g:${name}`;
+    return this.byKey.get(key) ?? this.add(key, { kind: 'global', id: this.tracks.length, name });
+  }
+
+  trackInfo(id: number): TrackInfo {
+    return this.tracks[id]!.info;
+  }
+
+  private add(key: string, info: TrackInfo): number {
+    this.tracks.push({ info, stack: [], lastTs: -Infinity, earliest: Infinity, rootNs: 0, used: false });
+    this.byKey.set(key, info.id);
+    this.out.push({ kind: 'track', track: { ...info } });
+    return info.id;
+  }
+
+  /** Depth of the open stack on a track. */
+  depth(track: number): number {
+    return this.tracks[track]!.stack.length;
+  }
+
+  /** Start time of the innermost open slice, or undefined. */
+  openStart(track: number): number | undefined {
+    const st = this.tracks[track]!.stack;
+    return st.length ? st[st.length - 1]!.start : undefined;
+  }
+
+  lastTime(track: number): number | undefined {
+    const t = this.tracks[track]!.lastTs;
+    return t === -Infinity ? undefined : t;
+  }
+
+  private clamp(t: TrackState, ts: number, line: number): number {
+    if (ts < t.lastTs) {
+      if (this.codes.timeBackwards && t.lastTs - ts > 1000) this.report(this.codes.timeBackwards, line);
+      ts = t.lastTs;
+    }
+    t.lastTs = ts;
+    if (ts < t.earliest) t.earliest = ts;
+    t.used = true;
+    return ts;
+  }
+
+  begin(track: number, ts: number, name: string, cat: string, line: number, args?: Args): void {
+    const t = this.tracks[track]!;
+    ts = this.clamp(t, ts, line);
+    const depth = t.stack.length;
+    t.stack.push({ name, cat, start: ts, childNs: 0, line });
+    this.out.push(args ? { kind: 'begin', ts, track, name, cat, depth, args } : { kind: 'begin', ts, track, name, cat, depth });
+  }
+
+  /**
+   * Closes the innermost open slice. `name` (when the input names what it closes) is checked;
+   * `dur` (when the input prints the call's duration) places the enclosing slice synthesised for
+   * an exit without entry.
+   */
+  end(track: number, ts: number, line: number, name?: string, dur?: number, args?: Args): void {
+    const t = this.tracks[track]!;
+    if (t.stack.length === 0) {
+      this.synthesize(t, ts, line, name, dur, args);
+      return;
+    }
+    const top = t.stack[t.stack.length - 1]!;
+    if (name !== undefined && this.codes.nameMismatch && name !== top.name) {
+      this.report(this.codes.nameMismatch, line, `closing comment names ${name} but the open call is ${top.name}`);
+    }
+    this.close(t, ts, line, args);
+  }
+
+  private close(t: TrackState, ts: number, line: number, args?: Args): void {
+    const top = t.stack.pop()!;
+    ts = this.clamp(t, Math.max(ts, top.start), line);
+    const dur = ts - top.start;
+    const depth = t.stack.length;
+    if (depth > 0) t.stack[depth - 1]!.childNs += dur;
+    else t.rootNs += dur;
+    const ev: TraceEvent = {
+      kind: 'end',
+      ts,
+      track: t.info.id,
+      name: top.name,
+      cat: top.cat,
+      start: top.start,
+      depth,
+      selfNs: Math.max(0, dur - top.childNs),
+    };
+    if (args) ev.args = args;
+    this.out.push(ev);
+  }
+
+  private synthesize(t: TrackState, ts: number, line: number, name: string | undefined, dur: number | undefined, args?: Args) {
+    const label = name ?? '[unknown]';
+    this.report(this.codes.unmatchedExit, line, `exit of ${label} without its entry: enclosing slice synthesised`);
+    const endTs = Math.max(ts, t.lastTs === -Infinity ? ts : t.lastTs);
+    // Everything already on this track is inside the new slice, so it must begin before all of it.
+    const floor = t.earliest === Infinity ? endTs : t.earliest;
+    let start = dur !== undefined && endTs - dur < floor ? endTs - dur : floor - 1;
+    if (start < 0) start = 0;
+    if (start > endTs) start = endTs;
+    const a: Args = { ...(args ?? {}), synthesized: true };
+    this.out.push({ kind: 'begin', ts: start, track: t.info.id, name: label, cat: CAT.function, depth: 0, args: { synthesized: true } });
+    const total = endTs - start;
+    this.out.push({
+      kind: 'end',
+      ts: endTs,
+      track: t.info.id,
+      name: label,
+      cat: CAT.function,
+      start,
+      depth: 0,
+      selfNs: Math.max(0, total - t.rootNs),
+      args: a,
+    });
+    t.rootNs = total;
+    t.lastTs = endTs;
+    if (start < t.earliest) t.earliest = start;
+    t.used = true;
+  }
+
+  /** A call whose duration is known at once (a leaf line). */
+  complete(track: number, ts: number, dur: number, name: string, cat: string, line: number, args?: Args, endArgs?: Args): void {
+    this.begin(track, ts, name, cat, line, args);
+    const start = this.tracks[track]!.stack[this.tracks[track]!.stack.length - 1]!.start;
+    this.close(this.tracks[track]!, start + dur, line, endArgs);
+  }
+
+  instant(track: number, ts: number, name: string, cat: string, line: number, args?: Args): void {
+    const t = this.tracks[track]!;
+    ts = this.clamp(t, ts, line);
+    this.out.push(args ? { kind: 'instant', ts, track, name, cat, args } : { kind: 'instant', ts, track, name, cat });
+  }
+
+  /** Closes every open slice of one track at its last time (the trace ended or was cut). */
+  closeTrack(track: number, ts?: number): void {
+    const t = this.tracks[track]!;
+    while (t.stack.length) {
+      const top = t.stack[t.stack.length - 1]!;
+      this.report(this.codes.unclosedEntry, top.line, `${top.name} has no exit: closed at the last time of its thread`);
+      this.close(t, ts ?? t.lastTs, top.line, { truncated: true });
+    }
+  }
+
+  /** Closes every open slice on every track. */
+  closeAll(): void {
+    for (const t of this.tracks) this.closeTrack(t.info.id);
+  }
+
+  /** Forget the track's timeline origin (a new trace starts in the same input). */
+  resetTrackTimes(track: number): void {
+    const t = this.tracks[track]!;
+    t.rootNs = 0;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Brendan Gregg's folded stacks (`root;...;leaf weight`), the input of flamegraph.pl, inferno,
+ * speedscope and Perfetto's collapsed-stack importer.
+ *
+ * Slices (function and syscall calls) are folded by their call path on each thread; stack
+ * samples (call traces, histograms) add their weight. Weights are integers:
+ * - `self` (default for timed input): microseconds spent in the frame itself, i.e. a call's
+ *   duration minus its direct children's, summed per path and rounded at the end;
+ * - `total`: microseconds from entry to exit of every call on the path;
+ * - `count`: number of calls (or stack observations).
+ * Lines are sorted; memory grows with the number of distinct paths only.
+ */
+import type { TraceEvent } from '../model/events.js';
+import { CAT } from '../model/events.js';
+import { frameLabel } from './common.js';
+import type { FoldedWeight, OutputAdapter, OutputOptions, OutputWriter } from './types.js';
+
+const FOLDED_CATS = new Set<string>([CAT.function, CAT.syscall]);
+
+function token(name: string): string {
+  // `;` separates frames and the last space separates the weight: keep both out of names.
+  return name.replace(/;/g, ':').replace(/[\r\n]+/g, ' ');
+}
+
+class FoldedWriter implements OutputWriter {
+  private readonly stacks = new Map<number, string[]>();
+  /** path → ns (self/total) or count. */
+  private readonly timed = new Map<string, number>();
+  /** path → weight of stack samples. */
+  private readonly counted = new Map<string, number>();
+  private readonly weight: FoldedWeight;
+
+  constructor(opts: OutputOptions) {
+    this.weight = opts.weight ?? 'self';
+  }
+
+  push(events: TraceEvent[]): null {
+    for (const e of events) {
+      if (e.kind === 'begin') {
+        if (!FOLDED_CATS.has(e.cat)) continue;
+        let st = this.stacks.get(e.track);
+        if (!st) this.stacks.set(e.track, (st = []));
+        // A synthesised enclosing slice arrives after its children: it is a new root, not a child.
+        if (e.args?.synthesized === true) st.length = 0;
+        st.push(token(e.name));
+      } else if (e.kind === 'end') {
+        if (!FOLDED_CATS.has(e.cat)) continue;
+        const st = this.stacks.get(e.track);
+        if (!st || st.length === 0) continue;
+        const path = st.join(';');
+        st.pop();
+        const w = this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
+        this.timed.set(path, (this.timed.get(path) ?? 0) + w);
+      } else if (e.kind === 'sample') {
+        if (e.frames.length === 0) continue;
+        const path = e.frames.map((f) => token(frameLabel(f))).join(';');
+        this.counted.set(path, (this.counted.get(path) ?? 0) + e.weight);
+      }
+    }
+    return null;
+  }
+
+  end(): string {
+    const lines = new Map<string, number>();
+    const toUnit = this.weight === 'count' ? (v: number) => v : (v: number) => Math.round(v / 1000);
+    for (const [p, v] of this.timed) {
+      const w = toUnit(v);
+      if (w > 0) lines.set(p, w);
+    }
+    for (const [p, v] of this.counted) lines.set(p, (lines.get(p) ?? 0) + v);
+    const keys = [...lines.keys()].sort();
+    let out = '';
+    for (const k of keys) out += `${k} ${lines.get(k)}\n`;
+    return out;
+  }
+}
+
+export const folded: OutputAdapter = {
+  name: 'folded',
+  description: 'folded stacks for flame graphs (flamegraph.pl, inferno, speedscope, Perfetto)',
+  extensions: ['.folded', '.collapsed'],
+  binary: false,
+  createWriter: (o) => new FoldedWriter(o),
+};

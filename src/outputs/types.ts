@@ -1,0 +1,34 @@
+import type { TraceEvent } from '../model/events.js';
+
+export type FoldedWeight = 'self' | 'total' | 'count';
+
+export interface OutputOptions {
+  /** Folded output: what a stack's number means (default: self time for timed inputs). */
+  weight?: FoldedWeight;
+  /** Chrome JSON: indent for human reading (goldens). */
+  pretty?: boolean;
+  /** Name of the input, recorded in metadata. */
+  inputName?: string;
+  /** Version string of the producer recorded in metadata. */
+  producer?: string;
+  /** Diagnostic counts of the input, known at the end and recorded in metadata. */
+  diagnostics?: () => Record<string, number>;
+}
+
+/**
+ * One writing run: receives batches of events, returns bytes to append to the output. Writers
+ * never touch files or streams; the pipeline does.
+ */
+export interface OutputWriter {
+  push(events: TraceEvent[]): Uint8Array | string | null;
+  end(): Uint8Array | string | null;
+}
+
+export interface OutputAdapter {
+  name: string;
+  description: string;
+  /** File name endings that select this output from `-o`. */
+  extensions: string[];
+  binary: boolean;
+  createWriter(options: OutputOptions): OutputWriter;
+}

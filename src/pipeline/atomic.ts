@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface AtomicWriteStream extends fs.WriteStream {
+  /** Flushes to disk and renames the temporary file over the target. */
+  commit(): Promise<void>;
+  /** Removes the temporary file (the target is left as it was). */
+  abort(): Promise<void>;
+}
+
+/** Marker in temporary file names; `batch` removes leftovers carrying it. */
+export const TEMP_MARK = '.tracebridge-tmp-';
+
+/**
+ * A write stream to a temporary file beside `target`; nothing appears under the target's name
+ * until `commit()`, so an interrupted run never leaves a file that looks whole.
+ */
+export function atomicWriteStream(target: string): AtomicWriteStream {
+  const dir = path.dirname(target);
+  const tmp = path.join(dir, `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
+  const ws = fs.createWriteStream(tmp, { flags: 'wx' }) as AtomicWriteStream;
+  ws.commit = async () => {
+    const fd = await fs.promises.open(tmp, 'r+');
+    try {
+      await fd.sync();
+    } finally {
+      await fd.close();
+    }
+    await fs.promises.rename(tmp, target);
+  };
+  ws.abort = async () => {
+    ws.destroy();
+    await fs.promises.rm(tmp, { force: true });
+  };
+  return ws;
+}
+
+/** Writes bytes atomically (temporary file, fsync, rename). */
+export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+  const ws = atomicWriteStream(target);
+  await new Promise<void>((resolve, reject) => {
+    ws.on('error', reject);
+    ws.end(data, () => resolve());
+  });
+  await ws.commit();
+}

@@ -1,0 +1,274 @@
+import fs from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import chain from 'stream-chain';
+import type { Diagnostic, Severity } from '../model/diagnostics.js';
+import { DiagnosticCollector } from '../model/diagnostics.js';
+import type { TraceEvent } from '../model/events.js';
+import { detect, inputByName, inputs, SNIFF_BYTES } from '../inputs/registry.js';
+import type { InputAdapter, InputOptions, InputParser } from '../inputs/types.js';
+import { outputByName, outputForPath, outputs } from '../outputs/registry.js';
+import type { FoldedWeight, OutputAdapter, OutputWriter } from '../outputs/types.js';
+import { atomicWriteStream } from './atomic.js';
+import { decompressed } from './decompress.js';
+import { LineSplitter } from './lines.js';
+import { VERSION } from '../version.js';
+
+/** A failure of the whole conversion (not of a line): unknown format, unreadable input. */
+export class ConvertError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'usage' | 'unknown-format' | 'io',
+  ) {
+    super(message);
+    this.name = 'ConvertError';
+  }
+}
+
+export type InputSource = string | Uint8Array | Readable | AsyncIterable<Uint8Array>;
+
+export interface ConvertOptions {
+  /** A path, `-` for standard input, bytes, or a stream of bytes (gzip is recognised). */
+  input: InputSource;
+  /** Name used in diagnostics and metadata (defaults to the path, or `<stdin>`). */
+  inputName?: string;
+  /** Input format name or `auto` (default). */
+  from?: string;
+  /** Output format name; defaults to the one `output`'s extension names. */
+  to?: string;
+  /** A path (written atomically), `-` for standard output, a Writable, or absent to get bytes back. */
+  output?: string | Writable;
+  weight?: FoldedWeight;
+  pretty?: boolean;
+  inputOptions?: InputOptions;
+  /** Every diagnostic, as it happens. */
+  onDiagnostic?: (d: Diagnostic) => void;
+  /** Read size in bytes (tests vary it to prove chunking does not change the output). */
+  chunkSize?: number;
+}
+
+export interface ConvertResult {
+  from: string;
+  to: string;
+  lines: number;
+  bytesIn: number;
+  bytesOut: number;
+  events: number;
+  /** Count per diagnostic code. */
+  diagnostics: Record<string, number>;
+  severities: Record<Severity, number>;
+  /** The output bytes when no `output` was given. */
+  output?: Uint8Array;
+}
+
+interface LineBatch {
+  lines: string[];
+  first: number;
+}
+
+function resolveOutput(opts: ConvertOptions): OutputAdapter {
+  if (opts.to) {
+    const o = outputByName(opts.to);
+    if (!o) throw new ConvertError(`unknown output format "${opts.to}" (known: ${outputs.map((x) => x.name).join(', ')})`, 'usage');
+    return o;
+  }
+  if (typeof opts.output === 'string' && opts.output !== '-') {
+    const o = outputForPath(opts.output);
+    if (o) return o;
+    throw new ConvertError(
+      `cannot tell the output format from "${opts.output}": use --to (${outputs.map((x) => `${x.name}: ${x.extensions.join(' ')}`).join('; ')})`,
+      'usage',
+    );
+  }
+  throw new ConvertError('no output format: give --to or an output file name with a known extension', 'usage');
+}
+
+function sourceStream(input: InputSource, chunkSize: number | undefined): Readable {
+  if (typeof input === 'string') {
+    if (input === '-') return process.stdin;
+    return fs.createReadStream(input, chunkSize ? { highWaterMark: chunkSize } : {});
+  }
+  if (input instanceof Uint8Array) {
+    const size = chunkSize ?? 64 * 1024;
+    return Readable.from(
+      (function* () {
+        for (let o = 0; o < input.length; o += size) yield input.subarray(o, o + size);
+      })(),
+      { objectMode: false },
+    );
+  }
+  if (input instanceof Readable) return input;
+  return Readable.from(input, { objectMode: false });
+}
+
+/**
+ * Converts one input to one output: bytes → lines → input adapter → events → output writer →
+ * bytes. Memory stays bounded whatever the input size (folded output grows with the number of
+ * distinct stacks only).
+ */
+export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
+  const out = resolveOutput(opts);
+  const name = opts.inputName ?? (typeof opts.input === 'string' ? (opts.input === '-' ? '<stdin>' : opts.input) : '<input>');
+  let named: InputAdapter | undefined;
+  if (opts.from && opts.from !== 'auto') {
+    named = inputByName(opts.from);
+    if (!named) throw new ConvertError(`unknown input format "${opts.from}" (known: auto, ${inputs.map((a) => a.name).join(', ')})`, 'usage');
+  }
+  if (typeof opts.input === 'string' && opts.input !== '-') {
+    try {
+      const st = await fs.promises.stat(opts.input);
+      if (st.isDirectory()) throw new ConvertError(`${opts.input} is a directory (use \`tracebridge batch\`)`, 'io');
+    } catch (e) {
+      if (e instanceof ConvertError) throw e;
+      throw new ConvertError(`cannot read ${opts.input}: ${(e as Error).message}`, 'io');
+    }
+  }
+
+  const diags = new DiagnosticCollector(name, opts.onDiagnostic);
+  const splitter = new LineSplitter(diags.report);
+  let adapter: InputAdapter | undefined = named;
+  let parser: InputParser | undefined;
+  let writer: OutputWriter | undefined;
+  let held: LineBatch[] = [];
+  let heldBytes = 0;
+  let events = 0;
+  let bytesOut = 0;
+
+  const startParsing = () => {
+    if (!adapter) {
+      const head = held
+        .flatMap((b) => b.lines)
+        .join('\n')
+        .slice(0, SNIFF_BYTES);
+      const r = detect(head);
+      if (!r.adapter) {
+        if (head.trim() === '') {
+          // Nothing to recognise: an empty input is a warning, not a failure, for any named output.
+          diags.report('input.empty', 0);
+          adapter = inputs[0]!;
+        } else throw new ConvertError(`cannot tell the input format of ${name} (tried ${r.tried.join('; ')}); use --from`, 'unknown-format');
+      } else adapter = r.adapter;
+    }
+    parser = adapter.createParser({ file: name, report: diags.report, options: opts.inputOptions ?? {} });
+    writer = out.createWriter({
+      weight: opts.weight,
+      pretty: opts.pretty,
+      inputName: name,
+      producer: `tracebridge ${VERSION}`,
+      diagnostics: () => diags.summary(),
+    });
+  };
+
+  const parseBatch = (b: LineBatch): TraceEvent[] => {
+    const evs = parser!.push(b.lines, b.first);
+    events += evs.length;
+    return evs;
+  };
+
+  const toLines = chain.flushable(
+    (chunk: Uint8Array) => {
+      const first = splitter.next;
+      const lines = splitter.push(chunk);
+      return lines.length ? ({ lines, first } satisfies LineBatch) : chain.none;
+    },
+    () => {
+      const first = splitter.next;
+      const lines = splitter.end();
+      return lines.length ? ({ lines, first } satisfies LineBatch) : chain.none;
+    },
+  );
+
+  // Holds the first lines until the format is known, then parses (the prefix is replayed).
+  const toEvents = chain.flushable(
+    (b: LineBatch) => {
+      if (!parser) {
+        held.push(b);
+        for (const l of b.lines) heldBytes += l.length + 1;
+        if (heldBytes < SNIFF_BYTES) return chain.none;
+        startParsing();
+        const evs = held.flatMap(parseBatch);
+        held = [];
+        return evs.length ? evs : chain.none;
+      }
+      const evs = parseBatch(b);
+      return evs.length ? evs : chain.none;
+    },
+    () => {
+      if (!parser) startParsing();
+      const evs = held.flatMap(parseBatch);
+      held = [];
+      const tail = parser!.end();
+      events += tail.length;
+      evs.push(...tail);
+      return evs.length ? evs : chain.none;
+    },
+  );
+
+  const toBytes = chain.flushable(
+    (evs: TraceEvent[]) => {
+      const b = writer!.push(evs);
+      return b === null || b.length === 0 ? chain.none : b;
+    },
+    () => {
+      if (!writer) startParsing();
+      const b = writer!.end();
+      return b === null || b.length === 0 ? chain.none : b;
+    },
+  );
+
+
+  const src = decompressed(sourceStream(opts.input, opts.chunkSize));
+  const stages = chain([toLines, toEvents, toBytes, (b: Uint8Array | string) => {
+    const buf = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
+    bytesOut += buf.length;
+    return buf;
+  }]);
+
+  let collected: Buffer[] | undefined;
+  try {
+    if (opts.output === undefined) {
+      collected = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          collected!.push(chunk);
+          cb();
+        },
+      });
+      await pipeline(src, stages, sink);
+    } else if (opts.output === '-') {
+      await pipeline(src, stages, process.stdout, { end: false });
+    } else if (typeof opts.output === 'string') {
+      const sink = atomicWriteStream(opts.output);
+      try {
+        await pipeline(src, stages, sink);
+        await sink.commit();
+      } catch (e) {
+        await sink.abort();
+        throw e;
+      }
+    } else {
+      await pipeline(src, stages, opts.output);
+    }
+  } catch (e) {
+    if (e instanceof ConvertError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /incorrect header|unexpected end/i.test(err.message)) {
+      throw new ConvertError(`${name}: corrupt compressed data (${err.message})`, 'io');
+    }
+    if (err.code && /^E[A-Z]+$/.test(err.code)) throw new ConvertError(`${name}: ${err.message}`, 'io');
+    throw e;
+  }
+
+  const result: ConvertResult = {
+    from: adapter!.name,
+    to: out.name,
+    lines: splitter.next - 1,
+    bytesIn: splitter.bytes,
+    bytesOut,
+    events,
+    diagnostics: diags.summary(),
+    severities: { ...diags.bySeverity },
+  };
+  if (collected) result.output = new Uint8Array(Buffer.concat(collected));
+  return result;
+}

@@ -1,0 +1,2 @@
+/** Version recorded in outputs' metadata (kept equal to package.json by a test). */
+export const VERSION = '0.1.0';
