@@ -61,14 +61,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           .example('cat /sys/kernel/tracing/trace | $0 convert - --to csv -o calls.csv', 'read standard input'),
       async (a) => {
         const printer = new DiagnosticPrinter(io.stderr, { quiet: a.quiet, verbose: a.verbose });
-        const output = a.output ?? (a.to ? '-' : undefined);
+        // yargs reads a lone `-` (standard input/output) as an empty string.
+        const input = a.input === '' ? '-' : a.input;
+        const output = a.output === '' ? '-' : (a.output ?? (a.to ? '-' : undefined));
         if (output === undefined) {
           usageError = 'give -o FILE (its extension picks the format) or --to FORMAT (writes to standard output)';
           return;
         }
         try {
           const r = await convert({
-            input: a.input,
+            input,
             output,
             from: a.from,
             to: a.to,

@@ -39,6 +39,11 @@ export interface FgLine {
 }
 
 const NBSP = '\u00a0';
+/**
+ * Where rebuilt timelines (no timestamps in the input) start: 10 s, which leaves room before the
+ * first line for calls that began before the trace did (their exits print durations).
+ */
+export const RECONSTRUCTED_ORIGIN_NS = 10_000_000_000;
 /** Lines held per input while waiting for the first context switch of a CPU. */
 const PENDING_LIMIT = 200_000;
 
@@ -388,7 +393,7 @@ class FunctionGraphParser implements InputParser {
   private cpu(n: number): CpuState {
     let c = this.cpus.get(n);
     if (!c) {
-      c = { task: -1, pending: null, cursor: 0 };
+      c = { task: -1, pending: null, cursor: RECONSTRUCTED_ORIGIN_NS };
       this.cpus.set(n, c);
     }
     return c;
@@ -420,7 +425,7 @@ class FunctionGraphParser implements InputParser {
     if (this.tracerName) notes.tracer = this.tracerName;
     if (clock === 'reconstructed') {
       notes.timeline = this.sawDuration
-        ? 'rebuilt from call durations: each CPU starts at 0 and gaps between calls are unknown'
+        ? 'rebuilt from call durations: each CPU starts at 10 s and gaps between calls are unknown'
         : 'no timestamps and no durations: each call is placed one microsecond after the line before';
     }
     into.unshift({ kind: 'info', format: 'function-graph', variant: this.sawTraceCmd ? 'trace-cmd report' : 'tracefs', clock, notes });
@@ -464,7 +469,7 @@ class FunctionGraphParser implements InputParser {
   }
 
   private lastTimeOnCpu(cpu: number): number {
-    return this.cpus.get(cpu)?.cursor ?? 0;
+    return this.cpus.get(cpu)?.cursor ?? RECONSTRUCTED_ORIGIN_NS;
   }
 
   /** A second `# tracer:` header: what was open in the previous trace stays unfinished. */
@@ -594,14 +599,17 @@ class FunctionGraphParser implements InputParser {
   }
 }
 
+/** A function_graph body line: `[...] | func() {`, `| func();`, `| }` (with optional tail comment). */
+const RE_SNIFF_LINE =
+  /(?:\d+\)|\bus)\s.*\|\s+(?:[\w.$]+(?: \[[\w.-]+\])?\([^)]*\)\s*(?:\{|;)|\}(?:\s*\/\*.*\*\/)?)\s*(?:\/\*.*\*\/)?\s*$/;
+
 function sniff(head: string): SniffAnswer {
-  if (/^\s*#\s*tracer:\s*function_graph/m.test(head)) return 'yes';
+  if (/^\s*(?:>\s*)?#\s*tracer:\s*function_graph/m.test(head)) return 'yes';
   if (/: funcgraph_(?:entry|exit):/.test(head)) return 'yes';
-  const lines = head.split('\n', 2000);
   let hits = 0;
-  for (const raw of lines) {
-    const s = raw.replaceAll(NBSP, ' ');
-    if (/^\s*(?:>\s*)?(?:\d+\.\d+\s*\|\s*)?(?:\d+\)\s+)?(?:\S+-\d+\s+\|)?\s*(?:[+!#*@$]\s?)?(?:\d+\.\d+\s*us)?\s*\|\s+(?:[\w.]+(?: \[\w+\])?\(\)\s*\{|[\w.]+(?: \[\w+\])?\(\);|\})\s*$/.test(s)) {
+  for (const raw of head.split('\n', 4000)) {
+    if (raw.indexOf('|') === -1) continue;
+    if (RE_SNIFF_LINE.test(raw.replaceAll(NBSP, ' '))) {
       if (++hits >= 3) return 'yes';
     }
   }

@@ -89,6 +89,8 @@ export interface SliceEnd {
   selfNs: number;
   /** Arguments learned at the end (return values); merged into the slice. */
   args?: Args;
+  /** The arguments the slice began with (already written by outputs that keep slices open). */
+  beginArgs?: Args;
 }
 
 export interface Instant {

@@ -18,6 +18,7 @@ interface OpenSlice {
   start: number;
   childNs: number;
   line: number;
+  args: Args | undefined;
 }
 
 interface TrackState {
@@ -145,7 +146,7 @@ export class SliceBuilder {
     const t = this.tracks[track]!;
     ts = this.clamp(t, ts, line);
     const depth = t.stack.length;
-    t.stack.push({ name, cat, start: ts, childNs: 0, line });
+    t.stack.push({ name, cat, start: ts, childNs: 0, line, args });
     this.out.push(args ? { kind: 'begin', ts, track, name, cat, depth, args } : { kind: 'begin', ts, track, name, cat, depth });
   }
 
@@ -185,6 +186,7 @@ export class SliceBuilder {
       selfNs: Math.max(0, dur - top.childNs),
     };
     if (args) ev.args = args;
+    if (top.args) ev.beginArgs = top.args;
     this.out.push(ev);
   }
 

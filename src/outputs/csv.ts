@@ -67,7 +67,8 @@ class CsvWriter implements OutputWriter {
           break;
         case 'end': {
           const w = this.who(e.track);
-          this.row(['slice', e.start, e.ts - e.start, w.cpu, w.pid, w.tid, w.comm, e.depth, csvText(e.name), csvText(e.cat), '', '', argsCell(e.args)]);
+          const a = e.beginArgs ? { ...e.beginArgs, ...(e.args ?? {}) } : e.args;
+          this.row(['slice', e.start, e.ts - e.start, w.cpu, w.pid, w.tid, w.comm, e.depth, csvText(e.name), csvText(e.cat), '', '', argsCell(a)]);
           break;
         }
         case 'instant': {
