@@ -425,8 +425,8 @@ class FunctionGraphParser implements InputParser {
     if (this.tracerName) notes.tracer = this.tracerName;
     if (clock === 'reconstructed') {
       notes.timeline = this.sawDuration
-        ? 'rebuilt from call durations: each CPU starts at 10 s and gaps between calls are unknown'
-        : 'no timestamps and no durations: each call is placed one microsecond after the line before';
+        ? 'from durations; CPUs start at 10 s; gaps unknown'
+        : 'no times or durations: 1 us per line';
     }
     into.unshift({ kind: 'info', format: 'function-graph', variant: this.sawTraceCmd ? 'trace-cmd report' : 'tracefs', clock, notes });
   }

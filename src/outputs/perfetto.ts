@@ -2,10 +2,15 @@
  * Perfetto protobuf trace (`Trace { repeated TracePacket packet = 1 }`) written packet by packet
  * with protobufjs from the proto2 subset in `proto/` (field numbers as in Perfetto's schema).
  *
- * Sequence 1 carries TrackEvents and stack samples with interned names: its first packet sets
- * SEQ_INCREMENTAL_STATE_CLEARED, every later packet that uses an iid sets
- * SEQ_NEEDS_INCREMENTAL_STATE, and new names ride in the packet that first uses them. Threads
- * get one TrackDescriptor each (child of their process's). Scheduler and interrupt events become
+ * Each track (thread or lane) writes on its own packet sequence, as a tracing SDK's thread
+ * would: the first packet sets SEQ_INCREMENTAL_STATE_CLEARED and the sequence's defaults (the
+ * track's uuid, and a sequence-scoped incremental clock anchored by a ClockSnapshot to BOOTTIME),
+ * so each later TrackEvent carries only a small timestamp delta, its type and interned name and
+ * category ids (packets using iids set SEQ_NEEDS_INCREMENTAL_STATE; a new name rides in the
+ * packet that first uses it). An event earlier than the last one on its sequence (a synthesised
+ * enclosing slice) names the BOOTTIME clock and an absolute time instead. Sequence 1 carries
+ * stack samples and metadata with absolute times. Threads get one TrackDescriptor each (child
+ * of their process's). Scheduler and interrupt events become
  * Perfetto's own ftrace packets (per-CPU FtraceEventBundles, sequence-less), so the UI shows CPU
  * tracks, thread states and wake-ups. Stack samples become PerfSamples (one per observation) plus
  * an instant carrying the whole call stack inline.
@@ -29,6 +34,11 @@ export function perfettoSchema(): protobuf.Root {
 }
 
 const SEQ = 1;
+/** Sequence of the first track; track id N writes on FIRST_TRACK_SEQ + N. */
+const FIRST_TRACK_SEQ = 2;
+/** The sequence-scoped incremental clock of each track sequence, and the trace clock. */
+const CLOCK_INCREMENTAL = 64;
+const CLOCK_BOOTTIME = 6;
 const SEQ_CLEARED = 1;
 const SEQ_NEEDS = 2;
 const TYPE_SLICE_BEGIN = 1;
@@ -38,11 +48,14 @@ const TYPE_COUNTER = 4;
 /** Events per FtraceEventBundle before it is written. */
 const BUNDLE_EVENTS = 512;
 
-const UUID_PROCESS = 0x1_0000_0000;
-const UUID_THREAD = 0x2_0000_0000;
-const UUID_LANE = 0x3_0000_0000;
-const UUID_COUNTER = 0x4_0000_0000;
-const METADATA_UUID = 0x5_0000_0000;
+/** Interning tables and clock of one packet sequence. */
+interface Sequence {
+  id: number;
+  names: Map<string, number>;
+  cats: Map<string, number>;
+  /** Last value of the incremental clock (absolute ns). */
+  clock: number;
+}
 
 type Packet = Record<string, unknown>;
 
@@ -66,8 +79,10 @@ class PerfettoWriter implements OutputWriter {
   private readonly Trace: protobuf.Type;
   private packets: Packet[] = [];
   private started = false;
-  private readonly names = new Map<string, number>();
-  private readonly cats = new Map<string, number>();
+  /** Sequence 1: samples and metadata, absolute timestamps. */
+  private readonly main: Sequence = { id: SEQ, names: new Map(), cats: new Map(), clock: 0 };
+  private readonly seqs = new Map<number, Sequence>();
+  private readonly uuids = new Map<string, number>();
   private readonly fnNames = new Map<string, number>();
   private readonly frames = new Map<number, number>();
   private readonly callstacks = new Map<string, number>();
@@ -99,44 +114,97 @@ class PerfettoWriter implements OutputWriter {
     return id;
   }
 
+  /** Small, stable uuids in order of first use. */
+  private uuid(key: string): number {
+    let u = this.uuids.get(key);
+    if (u === undefined) {
+      u = this.uuids.size + 1;
+      this.uuids.set(key, u);
+    }
+    return u;
+  }
+
   private trackUuid(track: number): number {
     const t = this.tracks[track];
-    if (!t) return UUID_LANE + track;
-    return t.kind === 'thread' ? UUID_THREAD + t.tid : UUID_LANE + t.id;
+    return t?.kind === 'thread' ? this.uuid(`t:${t.tid}`) : this.uuid(`l:${track}`);
   }
 
   private describe(t: TrackInfo) {
     this.tracks[t.id] = t;
     if (t.kind === 'thread') {
+      const proc = this.uuid(`p:${t.pid}`);
       if (this.processes.get(t.pid) !== t.processName) {
         this.processes.set(t.pid, t.processName);
-        this.packets.push({ trackDescriptor: { uuid: UUID_PROCESS + t.pid, process: { pid: t.pid, processName: t.processName } } });
+        this.packets.push({ trackDescriptor: { uuid: proc, process: { pid: t.pid, processName: t.processName } } });
       }
       this.packets.push({
-        trackDescriptor: { uuid: UUID_THREAD + t.tid, parentUuid: UUID_PROCESS + t.pid, thread: { pid: t.pid, tid: t.tid, threadName: t.name } },
+        trackDescriptor: { uuid: this.trackUuid(t.id), parentUuid: proc, thread: { pid: t.pid, tid: t.tid, threadName: t.name } },
       });
     } else {
-      this.packets.push({ trackDescriptor: { uuid: UUID_LANE + t.id, name: t.name } });
+      this.packets.push({ trackDescriptor: { uuid: this.trackUuid(t.id), name: t.name } });
     }
   }
 
-  private trackEvent(ts: number, ev: Packet, interned: Packet | undefined, needs: boolean) {
-    const p: Packet = { timestamp: ts, trustedPacketSequenceId: SEQ };
+  /** The sequence of a track, opened (CLEARED, defaults, clock snapshot) at its first event. */
+  private sequence(track: number, ts: number): Sequence {
+    let s = this.seqs.get(track);
+    if (!s) {
+      s = { id: FIRST_TRACK_SEQ + track, names: new Map(), cats: new Map(), clock: ts };
+      this.seqs.set(track, s);
+      this.packets.push({
+        timestamp: ts,
+        timestampClockId: CLOCK_BOOTTIME,
+        clockSnapshot: {
+          clocks: [
+            { clockId: CLOCK_INCREMENTAL, timestamp: ts, isIncremental: true },
+            { clockId: CLOCK_BOOTTIME, timestamp: ts },
+          ],
+        },
+        trustedPacketSequenceId: s.id,
+        sequenceFlags: SEQ_CLEARED,
+        tracePacketDefaults: { timestampClockId: CLOCK_INCREMENTAL, trackEventDefaults: { trackUuid: this.trackUuid(track) } },
+      });
+    }
+    return s;
+  }
+
+  /** A TrackEvent on its track's sequence: the timestamp is a delta when time moved forward. */
+  private trackEvent(track: number, ts: number, ev: Packet, interned: Packet | undefined, needs: boolean) {
+    const s = this.sequence(track, ts);
+    const p: Packet = { trustedPacketSequenceId: s.id };
+    if (ts >= s.clock) {
+      p.timestamp = ts - s.clock;
+      s.clock = ts;
+    } else {
+      p.timestamp = ts;
+      p.timestampClockId = CLOCK_BOOTTIME;
+    }
     if (needs) p.sequenceFlags = SEQ_NEEDS;
     if (interned && Object.keys(interned).length) p.internedData = interned;
     p.trackEvent = ev;
     this.packets.push(p);
   }
 
+  /** A TrackEvent on sequence 1 (absolute time, explicit track). */
+  private mainEvent(ts: number, ev: Packet, interned: Packet | undefined) {
+    const p: Packet = { timestamp: ts, trustedPacketSequenceId: SEQ, sequenceFlags: SEQ_NEEDS };
+    if (interned && Object.keys(interned).length) p.internedData = interned;
+    p.trackEvent = ev;
+    this.packets.push(p);
+  }
+
   private named(kind: number, ts: number, track: number, name: string, cat: string, args: Args | undefined, extra?: Packet) {
+    const onMain = extra !== undefined;
+    const seq = onMain ? this.main : this.sequence(track, ts);
     const interned: Packet = {};
-    const nameIid = this.iid(this.names, name, interned, 'eventNames');
-    const catIid = this.iid(this.cats, cat, interned, 'eventCategories');
-    const ev: Packet = { type: kind, trackUuid: this.trackUuid(track), nameIid, categoryIids: [catIid] };
+    const catIid = this.iid(seq.cats, cat, interned, 'eventCategories');
+    const ev: Packet = { type: kind, nameIid: this.iid(seq.names, name, interned, 'eventNames'), categoryIids: [catIid] };
+    if (onMain) ev.trackUuid = this.trackUuid(track);
     const da = annotations(args);
     if (da) ev.debugAnnotations = da;
     if (extra) Object.assign(ev, extra);
-    this.trackEvent(ts, ev, interned, true);
+    if (onMain) this.mainEvent(ts, ev, interned);
+    else this.trackEvent(track, ts, ev, interned, true);
   }
 
   private ftrace(cpu: number, ev: Packet) {
@@ -231,10 +299,10 @@ class PerfettoWriter implements OutputWriter {
         return;
       case 'end': {
         this.lastTs = e.ts;
-        const ev: Packet = { type: TYPE_SLICE_END, trackUuid: this.trackUuid(e.track) };
+        const ev: Packet = { type: TYPE_SLICE_END };
         const da = annotations(e.args);
         if (da) ev.debugAnnotations = da;
-        this.trackEvent(e.ts, ev, undefined, false);
+        this.trackEvent(e.track, e.ts, ev, undefined, false);
         return;
       }
       case 'instant':
@@ -244,11 +312,11 @@ class PerfettoWriter implements OutputWriter {
         const key = `${e.track}:${e.name}`;
         let uuid = this.counters.get(key);
         if (uuid === undefined) {
-          uuid = UUID_COUNTER + this.counters.size;
+          uuid = this.uuid(`c:${key}`);
           this.counters.set(key, uuid);
           this.packets.push({ trackDescriptor: { uuid, parentUuid: this.trackUuid(e.track), name: e.name, counter: {} } });
         }
-        this.trackEvent(e.ts, { type: TYPE_COUNTER, trackUuid: uuid, doubleCounterValue: e.value }, undefined, false);
+        this.trackEvent(e.track, e.ts, { type: TYPE_COUNTER, trackUuid: uuid, doubleCounterValue: e.value }, undefined, false);
         return;
       }
       case 'sample':
@@ -321,11 +389,12 @@ class PerfettoWriter implements OutputWriter {
       for (const [k, v] of Object.entries(this.info.notes ?? {})) args[k] = v;
     }
     for (const [k, v] of Object.entries(this.opts.diagnostics?.() ?? {})) args[`diagnostics.${k}`] = v;
-    this.packets.push({ trackDescriptor: { uuid: METADATA_UUID, name: 'tracebridge' } });
+    const uuid = this.uuid('metadata');
+    this.packets.push({ trackDescriptor: { uuid, name: 'tracebridge' } });
     const interned: Packet = {};
-    const nameIid = this.iid(this.names, 'trace metadata', interned, 'eventNames');
-    const catIid = this.iid(this.cats, 'metadata', interned, 'eventCategories');
-    this.trackEvent(0, { type: TYPE_INSTANT, trackUuid: METADATA_UUID, nameIid, categoryIids: [catIid], debugAnnotations: annotations(args) }, interned, true);
+    const nameIid = this.iid(this.main.names, 'trace metadata', interned, 'eventNames');
+    const catIid = this.iid(this.main.cats, 'metadata', interned, 'eventCategories');
+    this.mainEvent(0, { type: TYPE_INSTANT, trackUuid: uuid, nameIid, categoryIids: [catIid], debugAnnotations: annotations(args) }, interned);
   }
 }
 
