@@ -19,10 +19,12 @@ const FOLDED_CATS = new Set<string>([CAT.function, CAT.syscall]);
 
 function token(name: string): string {
   // `;` separates frames and the last space separates the weight: keep both out of names.
+  if (name.indexOf(';') === -1 && name.indexOf('\n') === -1 && name.indexOf('\r') === -1) return name;
   return name.replace(/;/g, ':').replace(/[\r\n]+/g, ' ');
 }
 
 class FoldedWriter implements OutputWriter {
+  /** Per track: the path of each open frame (`a;b;c`), built once at its entry. */
   private readonly stacks = new Map<number, string[]>();
   /** path → ns (self/total) or count. */
   private readonly timed = new Map<string, number>();
@@ -42,13 +44,13 @@ class FoldedWriter implements OutputWriter {
         if (!st) this.stacks.set(e.track, (st = []));
         // A synthesised enclosing slice arrives after its children: it is a new root, not a child.
         if (e.args?.synthesized === true) st.length = 0;
-        st.push(token(e.name));
+        const name = token(e.name);
+        st.push(st.length ? `${st[st.length - 1]};${name}` : name);
       } else if (e.kind === 'end') {
         if (!FOLDED_CATS.has(e.cat)) continue;
         const st = this.stacks.get(e.track);
         if (!st || st.length === 0) continue;
-        const path = st.join(';');
-        st.pop();
+        const path = st.pop()!;
         const w = this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
         this.timed.set(path, (this.timed.get(path) ?? 0) + w);
       } else if (e.kind === 'sample') {
