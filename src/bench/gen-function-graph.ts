@@ -42,26 +42,32 @@ export function* functionGraphText(minBytes: number, seed = 1): Generator<string
   let bytes = 0;
   const tasks = ['kt-work-406', 'cat-2606', 'kworker-44', 'rcu_pre-15'];
   const current = [0, 1];
+  // A kernel runs the same code paths over and over: a fixed set of call-tree shapes, each
+  // replayed with fresh durations, keeps the number of distinct stacks realistic.
+  type Shape = { name: string; kids: Shape[] };
+  const shape = (depth: number): Shape => {
+    const name = FUNCS[Math.floor(r() * FUNCS.length)]!;
+    if (depth >= 6 || r() < 0.55) return { name, kids: [] };
+    return { name, kids: Array.from({ length: 1 + Math.floor(r() * 4) }, () => shape(depth + 1)) };
+  };
+  const shapes = Array.from({ length: 64 }, () => shape(0));
   while (bytes < minBytes) {
     const cpu = r() < 0.5 ? 0 : 1;
     const lines: string[] = [];
-    // One call tree of depth up to 6.
-    const emit = (depth: number): number => {
-      const name = FUNCS[Math.floor(r() * FUNCS.length)]!;
+    const emit = (sh: Shape, depth: number): number => {
       const ind = '  '.repeat(depth + 1);
-      if (depth >= 6 || r() < 0.55) {
+      if (sh.kids.length === 0) {
         const d = 200 + Math.floor(r() * 4000);
-        lines.push(` ${cpu}) ${durCol(d)} |${ind}${name}();`);
+        lines.push(` ${cpu}) ${durCol(d)} |${ind}${sh.name}();`);
         return d;
       }
-      lines.push(` ${cpu})               |${ind}${name}() {`);
+      lines.push(` ${cpu})               |${ind}${sh.name}() {`);
       let total = 100 + Math.floor(r() * 900);
-      const kids = 1 + Math.floor(r() * 4);
-      for (let k = 0; k < kids; k++) total += emit(depth + 1);
-      lines.push(` ${cpu}) ${durCol(total)} |${ind}}${r() < 0.3 ? ` /* ${name} */` : ''}`);
+      for (const k of sh.kids) total += emit(k, depth + 1);
+      lines.push(` ${cpu}) ${durCol(total)} |${ind}}${r() < 0.3 ? ` /* ${sh.name} */` : ''}`);
       return total;
     };
-    emit(0);
+    emit(shapes[Math.floor(r() * shapes.length)]!, 0);
     if (r() < 0.02) {
       const from = tasks[current[cpu]!]!;
       current[cpu] = Math.floor(r() * tasks.length);
