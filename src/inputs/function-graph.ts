@@ -273,8 +273,15 @@ function fastTokenize(s: string, lineNo: number, st: TokenizeState): FgLine | nu
   const last = s.charCodeAt(end - 1);
   let kind: FgKind;
   let text = '';
+  let tail: string | undefined;
   if (last === 125 /* } */ && end - i === 1) kind = 'exit';
-  else if (last === 123 /* { */ && s.charCodeAt(end - 2) === 32 && s.charCodeAt(end - 3) === 41 && s.charCodeAt(end - 4) === 40) {
+  else if (s.charCodeAt(i) === 125 && last === 47 /* / */ && s.charCodeAt(i + 1) === 32 && s.charCodeAt(i + 2) === 47 && s.charCodeAt(i + 3) === 42) {
+    // `} /* name */` (funcgraph-tail, or an exit far from its entry)
+    if (s.charCodeAt(end - 2) !== 42 || s.charCodeAt(end - 3) !== 32 || s.charCodeAt(i + 4) !== 32) return null;
+    tail = s.slice(i + 5, end - 3);
+    if (!isPlainName(tail)) return null;
+    kind = 'exit';
+  } else if (last === 123 /* { */ && s.charCodeAt(end - 2) === 32 && s.charCodeAt(end - 3) === 41 && s.charCodeAt(end - 4) === 40) {
     kind = 'entry';
     text = s.slice(i, end - 4);
   } else if (last === 59 /* ; */ && s.charCodeAt(end - 2) === 41 && s.charCodeAt(end - 3) === 40) {
@@ -286,6 +293,7 @@ function fastTokenize(s: string, lineNo: number, st: TokenizeState): FgLine | nu
   st.sawCpu = true;
   const l: FgLine = { kind, line: lineNo, cpu, pid, ts, dur, text };
   if (comm !== undefined) l.comm = comm;
+  if (tail !== undefined) l.tail = tail;
   return l;
 }
 

@@ -23,11 +23,41 @@ function token(name: string): string {
   return name.replace(/;/g, ':').replace(/[\r\n]+/g, ' ');
 }
 
+/**
+ * Paths are nodes of a trie (one per distinct call path), so a call costs one small map
+ * lookup at its entry and one array update at its exit; path strings are built at the end.
+ */
+class PathTrie {
+  readonly parent: number[] = [-1];
+  readonly name: string[] = [''];
+  readonly children: Map<string, number>[] = [new Map()];
+
+  child(node: number, name: string): number {
+    const m = this.children[node]!;
+    let c = m.get(name);
+    if (c === undefined) {
+      c = this.parent.length;
+      this.parent.push(node);
+      this.name.push(name);
+      this.children.push(new Map());
+      m.set(name, c);
+    }
+    return c;
+  }
+
+  path(node: number): string {
+    const parts: string[] = [];
+    for (let n = node; n > 0; n = this.parent[n]!) parts.push(this.name[n]!);
+    return parts.reverse().join(';');
+  }
+}
+
 class FoldedWriter implements OutputWriter {
-  /** Per track: the path of each open frame (`a;b;c`), built once at its entry. */
-  private readonly stacks = new Map<number, string[]>();
-  /** path → ns (self/total) or count. */
-  private readonly timed = new Map<string, number>();
+  private readonly trie = new PathTrie();
+  /** Per track: the trie node of each open frame. */
+  private readonly stacks = new Map<number, number[]>();
+  /** node → ns (self/total) or count, for slices. */
+  private readonly timed: number[] = [];
   /** path → weight of stack samples. */
   private readonly counted = new Map<string, number>();
   private readonly weight: FoldedWeight;
@@ -44,15 +74,14 @@ class FoldedWriter implements OutputWriter {
         if (!st) this.stacks.set(e.track, (st = []));
         // A synthesised enclosing slice arrives after its children: it is a new root, not a child.
         if (e.args?.synthesized === true) st.length = 0;
-        const name = token(e.name);
-        st.push(st.length ? `${st[st.length - 1]};${name}` : name);
+        st.push(this.trie.child(st.length ? st[st.length - 1]! : 0, token(e.name)));
       } else if (e.kind === 'end') {
         if (!FOLDED_CATS.has(e.cat)) continue;
         const st = this.stacks.get(e.track);
         if (!st || st.length === 0) continue;
-        const path = st.pop()!;
+        const node = st.pop()!;
         const w = this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
-        this.timed.set(path, (this.timed.get(path) ?? 0) + w);
+        this.timed[node] = (this.timed[node] ?? 0) + w;
       } else if (e.kind === 'sample') {
         if (e.frames.length === 0) continue;
         const path = e.frames.map((f) => token(frameLabel(f))).join(';');
@@ -65,10 +94,13 @@ class FoldedWriter implements OutputWriter {
   end(): string {
     const lines = new Map<string, number>();
     const toUnit = this.weight === 'count' ? (v: number) => v : (v: number) => Math.round(v / 1000);
-    for (const [p, v] of this.timed) {
+    this.timed.forEach((v, node) => {
       const w = toUnit(v);
-      if (w > 0) lines.set(p, w);
-    }
+      if (w > 0) {
+        const p = this.trie.path(node);
+        lines.set(p, (lines.get(p) ?? 0) + w);
+      }
+    });
     for (const [p, v] of this.counted) lines.set(p, (lines.get(p) ?? 0) + v);
     const keys = [...lines.keys()].sort();
     let out = '';
