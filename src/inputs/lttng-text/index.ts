@@ -1,0 +1,39 @@
+/**
+ * LTTng (and other CTF) traces as text: what `babeltrace2` and `babeltrace` (1.x) print, with
+ * their timestamp, field-name and field-selection options. See `tokenize.ts` for the layouts,
+ * `values.ts` for the field syntax and `interpret.ts` for what the events mean.
+ */
+import type { InputAdapter, SniffAnswer } from '../types.js';
+import { LttngTextParser } from './interpret.js';
+import { RE_SNIFF_LINE } from './tokenize.js';
+
+/**
+ * babeltrace lines have a shape nothing else prints: a 9-digit fraction (or 20-digit cycles) in
+ * the brackets, then `name: { ... }`. One such line among prose is a `maybe`; most lines
+ * matching (at least two) is a `yes`.
+ */
+function sniff(head: string): SniffAnswer {
+  let hits = 0;
+  let seen = 0;
+  for (const raw of head.split('\n', 2000)) {
+    const s = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (s.trim() === '') continue;
+    seen++;
+    if (RE_SNIFF_LINE.test(s)) hits++;
+    if (seen >= 200) break;
+  }
+  if (hits >= 2 && hits * 2 >= seen) return 'yes';
+  if (hits === 1 && seen === 1) return 'yes';
+  return hits > 0 ? 'maybe' : 'no';
+}
+
+export const lttngText: InputAdapter = {
+  name: 'lttng-text',
+  description: 'LTTng and other CTF traces as babeltrace2 / babeltrace 1 print them (all timestamp, name and field options)',
+  priority: 10,
+  sniff,
+  createParser: (ctx) => new LttngTextParser(ctx),
+};
+
+export { LttngTextParser } from './interpret.js';
+export { tokenize } from './tokenize.js';
