@@ -78,6 +78,8 @@ function annotations(args: Args | undefined): Packet[] | undefined {
 class PerfettoWriter implements OutputWriter {
   private readonly Trace: protobuf.Type;
   private packets: Packet[] = [];
+  /** Encoded bytes that precede `packets` (repeated stack samples). */
+  private raw: Uint8Array[] = [];
   private started = false;
   /** Sequence 1: samples and metadata, absolute timestamps. */
   private readonly main: Sequence = { id: SEQ, names: new Map(), cats: new Map(), clock: 0 };
@@ -264,11 +266,25 @@ class PerfettoWriter implements OutputWriter {
     });
     // The stack as samples: one PerfSample per observation, so flame graph totals equal counts.
     const sample = { cpu: e.cpu ?? 0, pid: e.pid ?? 0, tid: e.tid ?? 0, callstackIid: cs, cpuMode: 1 };
-    for (let k = 0; k < e.weight; k++) {
+    if (e.weight >= 1) {
       const p: Packet = { timestamp: e.ts, trustedPacketSequenceId: SEQ, sequenceFlags: SEQ_NEEDS };
-      if (k === 0 && Object.keys(interned).length) p.internedData = interned;
+      if (Object.keys(interned).length) p.internedData = interned;
       p.perfSample = sample;
       this.packets.push(p);
+    }
+    if (e.weight > 1) {
+      // The other observations are the same packet: encode it once and repeat its bytes, so a
+      // histogram count of a million costs megabytes of output, not a million packet objects.
+      const one = this.Trace.encode({ packet: [{ timestamp: e.ts, trustedPacketSequenceId: SEQ, sequenceFlags: SEQ_NEEDS, perfSample: sample }] }).finish();
+      const head = this.flush();
+      if (head) this.raw.push(head);
+      for (let left = e.weight - 1; left > 0; ) {
+        const n = Math.min(left, 1 << 16);
+        const chunk = new Uint8Array(one.length * n);
+        for (let k = 0; k < n; k++) chunk.set(one, k * one.length);
+        this.raw.push(chunk);
+        left -= n;
+      }
     }
   }
 
@@ -279,6 +295,14 @@ class PerfettoWriter implements OutputWriter {
   }
 
   private flush(): Uint8Array | null {
+    if (this.raw.length) {
+      // Repeated stack samples, already encoded, come before the packets queued after them.
+      const parts = this.raw;
+      this.raw = [];
+      if (this.packets.length) parts.push(this.Trace.encode({ packet: this.packets }).finish());
+      this.packets = [];
+      return Buffer.concat(parts);
+    }
     if (this.packets.length === 0) return null;
     const bytes = this.Trace.encode({ packet: this.packets }).finish();
     this.packets = [];
