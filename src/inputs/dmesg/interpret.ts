@@ -197,6 +197,8 @@ export class DmesgParser implements InputParser {
   }
 
   end(): TraceEvent[] {
+    if (this.pendingCount) this.report('dmesg.prose', this.pendingCount.line);
+    this.pendingCount = undefined;
     this.finishState(this.main, 0);
     for (const st of this.callers.values()) this.finishState(st, 0);
     this.callers.clear();
@@ -313,7 +315,9 @@ export class DmesgParser implements InputParser {
         inc.prose = 0;
       }
     }
-    if (tok.t !== 'blank' && tok.t !== 'count' && this.pendingCount && !(tok.t === 'frames' || tok.t === 'trace-start')) {
+    if (tok.t !== 'blank' && this.pendingCount && !(tok.t === 'frames' || tok.t === 'trace-start')) {
+      // A count no stack followed was prose after all.
+      this.report('dmesg.prose', this.pendingCount.line);
       this.pendingCount = undefined;
     }
     switch (tok.t) {

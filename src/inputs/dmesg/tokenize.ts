@@ -425,7 +425,8 @@ function isRegisters(s: string, i: number): boolean {
     pairs++;
     k = skipSpaces(s, k);
   }
-  return pairs >= 1 && (k >= s.length || pairs >= 2);
+  // powerpc `GPR00: c000... c000... ...`: one name for a row of values.
+  return pairs >= 1 && (k >= s.length || pairs >= 2 || /^GPR\d\d:/.test(s.slice(i, i + 6)));
 }
 
 function classifyHeader(s: string): Token | null {
@@ -670,6 +671,11 @@ export function tokenize(s: string, flags: TokenizeFlags): Token {
         if (s.charCodeAt(k) === 91 || /^[0-9a-f]{8,}\b/.test(s.slice(k, k + 17))) return REGS;
         return faultAt(s, k);
       }
+      break;
+    case 'lr':
+    case 'sp':
+    case 'ra':
+      if (s.startsWith(' : ', j)) return REGS;
       break;
     case 'NIP':
       if (s.startsWith(' [', j)) {
