@@ -152,7 +152,7 @@ describe('bad input never kills a run', () => {
     }
   });
   it('an input that is no trace at all is an error naming what was tried', async () => {
-    await expect(convert({ input: lines('hello\nworld\n'), to: 'csv' })).rejects.toThrow(/tried function-graph: no/);
+    await expect(convert({ input: lines('hello\nworld\n'), to: 'csv' })).rejects.toThrow(/tried .*function-graph: no/);
   });
 });
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import chain from 'stream-chain';
+import gen from 'stream-chain/gen.js';
 import type { Diagnostic, Severity } from '../model/diagnostics.js';
 import { DiagnosticCollector } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
@@ -218,11 +219,17 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
 
 
   const src = decompressed(sourceStream(opts.input, opts.chunkSize));
-  const stages = chain([toLines, toEvents, toBytes, (b: Uint8Array | string) => {
+  // The stages run as one stream-chain generator pipeline inside an async-generator step of
+  // node's pipeline(): backpressure is plain async iteration, from the reader to the sink.
+  const stages = gen(toLines, toEvents, toBytes, (b: Uint8Array | string) => {
     const buf = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
     bytesOut += buf.length;
     return buf;
-  }]);
+  });
+  const transform = async function* (source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) yield* stages(chunk) as AsyncGenerator<Uint8Array>;
+    yield* stages(chain.none as unknown as Uint8Array) as AsyncGenerator<Uint8Array>;
+  };
 
   let collected: Buffer[] | undefined;
   try {
@@ -234,20 +241,20 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
           cb();
         },
       });
-      await pipeline(src, stages, sink);
+      await pipeline(src, transform, sink);
     } else if (opts.output === '-') {
-      await pipeline(src, stages, process.stdout, { end: false });
+      await pipeline(src, transform, process.stdout, { end: false });
     } else if (typeof opts.output === 'string') {
       const sink = atomicWriteStream(opts.output);
       try {
-        await pipeline(src, stages, sink);
+        await pipeline(src, transform, sink);
         await sink.commit();
       } catch (e) {
         await sink.abort();
         throw e;
       }
     } else {
-      await pipeline(src, stages, opts.output);
+      await pipeline(src, transform, opts.output);
     }
   } catch (e) {
     if (e instanceof ConvertError) throw e;
