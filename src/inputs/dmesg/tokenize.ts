@@ -382,7 +382,17 @@ const RE_DIE = /^[a-z][a-z ]{2,30}: [0-9a-f]{4} \[#\d+\]/;
 const RE_HEADER_CPU_PID = /CPU: (\d+) PID: (\d+)/;
 const RE_LABEL_TASK = /^(?:Allocated|Freed) by task (\d+)/;
 const RE_OLD_TASK = /^(\S(?:.{0,14}\S)?)\s+[RSDTtXZPIKW]\+?\s+(?:running task\s+|[0-9a-f]{8,16}\s+)?\d+\s+(\d+)\s+\d+\s+0x[0-9a-f]+$/;
-const RE_HEXDUMP_TOKEN = /^[<(]?[0-9a-fA-F]{2,16}[>)]?$/;
+
+/** `ffff8801`, `fb`, `<0f>`, `(08dffe60)`: 2 to 16 hex digits, maybe in `<>` or `()`. */
+function hexToken(s: string, k: number, e: number): boolean {
+  const c = s.charCodeAt(k);
+  if (c === 60 || c === 40) k++;
+  const l = s.charCodeAt(e - 1);
+  if (l === 62 || l === 41) e--;
+  if (e - k < 2 || e - k > 16) return false;
+  for (let j = k; j < e; j++) if (!isHex(s.charCodeAt(j))) return false;
+  return true;
+}
 
 /** Lines made of hex words: raw stack contents, instruction bytes, memory dumps. */
 function isHexDump(s: string, i: number): boolean {
@@ -397,7 +407,7 @@ function isHexDump(s: string, i: number): boolean {
     e = k;
     while (e < s.length && s.charCodeAt(e) !== 32) e++;
     if (e > k) {
-      if (RE_HEXDUMP_TOKEN.test(s.slice(k, e))) hex++;
+      if (hexToken(s, k, e)) hex++;
       else other++;
     }
     k = skipSpaces(s, e);
@@ -429,7 +439,14 @@ function isRegisters(s: string, i: number): boolean {
   return pairs >= 1 && (k >= s.length || pairs >= 2 || /^GPR\d\d:/.test(s.slice(i, i + 6)));
 }
 
+/** First characters of the report headers `classifyHeader` knows (the rest are found anywhere). */
+const HEADER_START = new Set([...'WBIKkOUgwNrsSuF['].map((c) => c.charCodeAt(0)));
+
 function classifyHeader(s: string): Token | null {
+  if (!HEADER_START.has(s.charCodeAt(0))) {
+    if (RE_DIE.test(s)) return { t: 'header', reason: 'Oops', title: title(s), refine: true };
+    return anywhereHeader(s);
+  }
   // Ordered by how often they occur.
   if (s.startsWith('WARNING:')) {
     const m = RE_HEADER_CPU_PID.exec(s);
@@ -484,6 +501,12 @@ function classifyHeader(s: string): Token | null {
   if (s.startsWith('[ ') && s.endsWith(' ]') && /^\[ (?:INFO|BUG|WARNING): /.test(s)) {
     return { t: 'header', reason: 'lockdep', title: title(s.slice(2, -2)), refine: false };
   }
+  return anywhereHeader(s);
+}
+
+/** Headers that start with a task name. */
+function anywhereHeader(s: string): Token | null {
+  if (s.indexOf(': ') < 0) return null;
   if (s.includes(' invoked oom-killer: ')) return { t: 'header', reason: 'OOM', title: title(s), refine: false };
   if (s.includes('allocation failure: ') || s.includes('page allocation stalls for')) {
     return { t: 'header', reason: 'allocation failure', title: title(s), refine: false };
@@ -524,6 +547,14 @@ const REPORT_PREFIXES = [
   'Unable to access opcode bytes',
   'potentially unexpected fatal signal',
 ];
+
+const REPORT_BY_CHAR = new Map<number, string[]>();
+for (const p of REPORT_PREFIXES) {
+  const c = p.charCodeAt(0);
+  const l = REPORT_BY_CHAR.get(c);
+  if (l) l.push(p);
+  else REPORT_BY_CHAR.set(c, [p]);
+}
 
 export interface TokenizeFlags {
   /** The line had a kernel log prefix (timestamp, level, caller id). */
@@ -768,7 +799,8 @@ export function tokenize(s: string, flags: TokenizeFlags): Token {
   }
   const h = classifyHeader(rest.trimEnd());
   if (h) return h;
-  for (const p of REPORT_PREFIXES) if (rest.startsWith(p)) return REPORT;
+  const known = REPORT_BY_CHAR.get(rest.charCodeAt(0));
+  if (known) for (const p of known) if (rest.startsWith(p)) return REPORT;
   const tail = rest.trimEnd();
   if (tail.endsWith(' stack trace:') || tail.endsWith(' stack dump:')) return { t: 'label', text: title(tail.slice(0, -1)) };
   if (tail.lastIndexOf(' 0x') > 0) {
