@@ -889,7 +889,7 @@ export class LttngTextParser implements InputParser {
 
   private rawSyscallName(p: Fields): string {
     const id = intOf(p.id);
-    return Number.isFinite(id) ? `syscall ${id}` : 'syscall';
+    return Number.isFinite(id) ? `sys_${id}` : 'syscall';
   }
 
   /** debug_info's function (without its offset) when babeltrace resolved it, else the address. */
