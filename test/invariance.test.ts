@@ -26,7 +26,8 @@ for (const a of inputs) {
         const bytes = new Uint8Array(fs.readFileSync(file));
         for (const o of outputs) {
           const base = (await run(file, o.name, { from: a.name, inputName: 'x' })).out;
-          expect(base.length, `${o.name} output is empty`).toBeGreaterThan(0);
+          // Folded holds call paths only: an lttng-text trace of events without calls folds to nothing.
+          if (o.name !== 'folded' || a.name !== 'lttng-text') expect(base.length, `${o.name} output is empty`).toBeGreaterThan(0);
           const auto = await run(file, o.name, { inputName: 'x' });
           expect(auto.result.from).toBe(a.name);
           expect(Buffer.compare(auto.out, base), `${o.name}: auto-detection differs`).toBe(0);
