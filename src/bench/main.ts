@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFunctionGraph } from './gen-function-graph.js';
+import { generateLttngText } from './gen-lttng.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MB = 1024 * 1024;
@@ -97,6 +98,13 @@ await benchInput('function-graph', fg, 'function-graph', {
   folded: { ratio: 1 / 2 },
   perfetto: { ratio: 1 / 3, rss: 200 },
   'chrome-json': { ratio: 1 / 4, rss: 200 },
+  csv: { rss: 200 },
+});
+const lt = await input('lttng-text', sizeMB, (p, b) => generateLttngText(p, b));
+process.stdout.write(`lttng-text input: ${(fs.statSync(lt).size / MB).toFixed(0)} MB\n`);
+await benchInput('lttng-text', lt, 'lttng-text', {
+  perfetto: { rss: 200 },
+  'chrome-json': { rss: 200 },
   csv: { rss: 200 },
 });
 print();
