@@ -271,6 +271,9 @@ class PerfettoWriter implements OutputWriter {
       if (Object.keys(interned).length) p.internedData = interned;
       p.perfSample = sample;
       this.packets.push(p);
+    } else if (Object.keys(interned).length) {
+      // A stack seen zero times still defines its frames for later samples of the same stack.
+      this.packets.push({ timestamp: e.ts, trustedPacketSequenceId: SEQ, sequenceFlags: SEQ_NEEDS, internedData: interned });
     }
     if (e.weight > 1) {
       // The other observations are the same packet: encode it once and repeat its bytes, so a
