@@ -399,3 +399,16 @@ describe('lttng-text sniffing', () => {
     expect(lttngText.sniff('   <idle>-0     [001] d..2  1234.567890: sched_switch: prev_comm=swapper/1 prev_pid=0\n')).toBe('no');
   });
 });
+
+describe('lttng-text block requests', () => {
+  it('gives each request in flight a lane, and bounds the lanes when completions are lost', () => {
+    const issue = (k: number) =>
+      `[10:00:00.${String(k).padStart(9, '0')}] (+0.000000001) h block_rq_issue: { cpu_id = 0 }, { dev = 8388608, sector = ${k * 8}, nr_sector = 8, bytes = 4096, tid = 5, rwbs = 4, comm = "x" }`;
+    const { events, diags } = parse(Array.from({ length: 300 }, (_, k) => issue(k + 1)).join('\n'));
+    const names = trackNames(events);
+    const lanes = new Set(of(events, 'begin').map((e) => names.get(e.track)));
+    expect(lanes.size).toBe(256);
+    expect(diags.filter((d) => d.code === 'lttng-text.lost-exit')).toHaveLength(300 - 256);
+    expect(of(events, 'begin').every((e) => e.name === 'R')).toBe(true);
+  });
+});

@@ -35,6 +35,8 @@ const LTTNG_PRIO_OFFSET = 100;
 /** Pseudo process of DPDK threads (named by the trace's packet context, no tid). */
 const DPDK_PID = PSEUDO_TID_BASE + (3 << 16);
 const HALF_DAY = 43_200;
+/** Block requests in flight per device (a lane each); beyond, completions were lost. */
+const MAX_INFLIGHT = 256;
 
 type Domain = 'kernel' | 'ust' | 'perf' | 'dpdk';
 
@@ -1064,6 +1066,21 @@ export class LttngTextParser implements InputParser {
     let slots = this.devSlots.get(dev);
     if (!slots) this.devSlots.set(dev, (slots = []));
     let slot = slots.indexOf(false);
+    if (slot === -1 && slots.length >= MAX_INFLIGHT) {
+      // Completions were lost: the device's oldest request gives its lane up.
+      let oldest: [string, Inflight] | undefined;
+      for (const e of this.inflight) {
+        if (e[1].dev === dev) {
+          oldest = e;
+          break;
+        }
+      }
+      if (oldest) {
+        this.report('lttng-text.lost-exit', r.line, `more than ${MAX_INFLIGHT} requests in flight on one device: the oldest is closed here`);
+        this.blockDone(oldest[0], oldest[1], r.ts, r.line, { truncated: true });
+        slot = oldest[1].slot;
+      }
+    }
     if (slot === -1) slot = slots.length;
     slots[slot] = true;
     const track = this.b.global(`block ${dev >>> 20},${dev & 0xfffff}${slot ? ` #${slot + 1}` : ''}`);
