@@ -18,3 +18,5 @@ export { perfetto } from './outputs/perfetto.js';
 export { folded } from './outputs/folded.js';
 export { csv } from './outputs/csv.js';
 export { VERSION } from './version.js';
+export { runBatch, mergeManifests, readManifest, BatchUsageError } from './pipeline/batch/index.js';
+export type { BatchOptions, BatchResult, Manifest, ManifestEntry, Summary, Shard } from './pipeline/batch/index.js';
