@@ -1,0 +1,82 @@
+/**
+ * `batch` over the real-trace corpus in ../shared/corpus as a whole (skipped when it is absent):
+ * nothing fails, every file is accounted for once, formats agree with the corpus's own
+ * MANIFEST.tsv, and one worker and two write the same bytes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchResult } from '../src/pipeline/batch/index.js';
+import { CORPUS, DIST, HAVE_CORPUS, ensureBuilt, listFiles, readTree } from './batch-helpers.js';
+
+type BatchModule = typeof import('../src/pipeline/batch/index.js');
+
+/** The corpus's names for formats → ours. */
+const FORMAT: Record<string, string> = { dmesg: 'dmesg', function_graph: 'function-graph', lttng_text: 'lttng-text' };
+
+/** path → format, from MANIFEST.tsv files (the top one and those of sub-folders). */
+function corpusFormats(): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const f of listFiles(CORPUS).filter((f) => path.basename(f) === 'MANIFEST.tsv')) {
+    const dir = path.dirname(f) === '.' ? '' : `${path.dirname(f)}/`;
+    const rows = fs.readFileSync(path.join(CORPUS, f), 'utf8').split('\n').slice(1);
+    for (const r of rows) {
+      const [file, format] = r.split('\t');
+      if (file && format && FORMAT[format]) m.set(dir + file, FORMAT[format]!);
+    }
+  }
+  return m;
+}
+
+describe.skipIf(!HAVE_CORPUS)('batch over ../shared/corpus', () => {
+  let tmp: string;
+  let one: BatchResult;
+  let two: BatchResult;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    const batch = (await import(path.join(DIST, 'pipeline/batch/index.js'))) as BatchModule;
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-corpus-'));
+    two = await batch.runBatch({ inputs: [CORPUS], out: path.join(tmp, 'jobs2'), jobs: 2, to: ['perfetto', 'folded'] });
+    one = await batch.runBatch({ inputs: [CORPUS], out: path.join(tmp, 'jobs1'), jobs: 1, to: ['perfetto', 'folded'] });
+  }, 600_000);
+
+  afterAll(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('fails on nothing and accounts for every file once', () => {
+    const m = two.manifest;
+    expect(m.summary.failed, JSON.stringify(m.entries.filter((e) => e.status === 'failed'))).toBe(0);
+    expect(m.entries.map((e) => e.input)).toEqual(listFiles(CORPUS));
+    for (const e of m.entries) {
+      if (e.status === 'skipped') expect(e.reason, e.input).toMatch(/^(not-a-trace|empty|binary)$/);
+      else expect(e.status, e.input).toBe('converted');
+    }
+  });
+
+  it('detects the format the corpus lists, and converts some of every one', () => {
+    const listed = corpusFormats();
+    expect(listed.size).toBeGreaterThan(100);
+    const formats = new Set<string>();
+    for (const e of two.manifest.entries) {
+      if (e.status !== 'converted') continue;
+      const want = listed.get(e.input);
+      if (want) expect(e.format, e.input).toBe(want);
+      formats.add(e.format!);
+      // (a folded file may be empty: a trace without stacks has no lines to write)
+      expect(fs.statSync(path.join(tmp, 'jobs2', e.outputs.perfetto!)).size, e.input).toBeGreaterThan(0);
+      expect(fs.existsSync(path.join(tmp, 'jobs2', e.outputs.folded!)), e.input).toBe(true);
+    }
+    for (const f of new Set(listed.values())) expect(formats.has(f), `no ${f} file converted`).toBe(true);
+  });
+
+  it('writes the same bytes with one worker as with two', () => {
+    expect(one.manifest).toEqual(two.manifest);
+    const a = readTree(path.join(tmp, 'jobs1'), true);
+    const b = readTree(path.join(tmp, 'jobs2'), true);
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    for (const [f, bytes] of a) expect(Buffer.compare(bytes, b.get(f)!), f).toBe(0);
+  });
+});
