@@ -58,6 +58,8 @@ interface HeaderInfo {
   printer?: 1 | 2;
 }
 const headerCache = new Map<string, HeaderInfo>();
+let lastHeader = '\u0000';
+let lastHeaderInfo: HeaderInfo = {};
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
@@ -293,7 +295,14 @@ function bracketLine(s: string, i: number, rec: LttngRecord): TokenResult {
   if (nameStart >= headEnd - 1) return { kind: 'unparsed', why: 'empty event name' };
   rec.name = internName(s, nameStart, headEnd - 1);
   if (nameStart > i) {
-    const h = headerInfo(s.slice(i, nameStart - 1));
+    // The header of the previous line, most of the time: compare in place instead of slicing.
+    const len = nameStart - 1 - i;
+    let h: HeaderInfo;
+    if (len === lastHeader.length && s.startsWith(lastHeader, i)) h = lastHeaderInfo;
+    else {
+      lastHeader = s.slice(i, nameStart - 1);
+      h = lastHeaderInfo = headerInfo(lastHeader);
+    }
     if (h.host !== undefined) rec.host = h.host;
     if (h.domain !== undefined) rec.domain = h.domain;
     if (h.procname !== undefined) rec.procname = h.procname;
@@ -304,9 +313,23 @@ function bracketLine(s: string, i: number, rec: LttngRecord): TokenResult {
   // Scopes: { ... }, { ... }, ...
   const r = reader;
   r.reset(s, brace);
-  const scopes: Fields[] = [];
+  // Scopes in order: packet context, common context, specific context, payload (the last one).
+  let ctx: Fields | undefined;
+  let merged = false;
+  let last: Fields | undefined;
   for (;;) {
-    scopes.push(asFields(r.struct()));
+    const f = asFields(r.struct());
+    if (last !== undefined) {
+      if (ctx === undefined) ctx = last;
+      else {
+        if (!merged) {
+          ctx = Object.assign({}, ctx);
+          merged = true;
+        }
+        Object.assign(ctx, last);
+      }
+    }
+    last = f;
     if (r.error !== undefined) break;
     while (r.pos < n && s.charCodeAt(r.pos) === 32) r.pos++;
     if (r.pos >= n) break;
@@ -317,9 +340,8 @@ function bracketLine(s: string, i: number, rec: LttngRecord): TokenResult {
     r.error = `unexpected text after the fields at column ${r.pos + 1}`;
     break;
   }
-  rec.payload = scopes.pop()!;
-  if (scopes.length === 1) rec.ctx = scopes[0];
-  else if (scopes.length > 1) rec.ctx = Object.assign({}, ...scopes) as Fields;
+  rec.payload = last!;
+  rec.ctx = ctx;
   if (r.error !== undefined) rec.malformed = r.error;
   return rec;
 }
