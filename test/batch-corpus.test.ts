@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatchResult } from '../src/pipeline/batch/index.js';
-import { CORPUS, DIST, HAVE_CORPUS, ensureBuilt, listFiles, readTree } from './batch-helpers.js';
+import type { Manifest } from '../src/pipeline/batch/index.js';
+import { CORPUS, DIST, HAVE_CORPUS, ROOT, ensureBuilt, listFiles, readTree, runCliProcess } from './batch-helpers.js';
+import type { CliRun } from './batch-helpers.js';
 
 type BatchModule = typeof import('../src/pipeline/batch/index.js');
 
@@ -31,16 +32,33 @@ function corpusFormats(): Map<string, string> {
 
 describe.skipIf(!HAVE_CORPUS)('batch over ../shared/corpus', () => {
   let tmp: string;
-  let one: BatchResult;
-  let two: BatchResult;
+  let one: { manifest: Manifest };
+  let two: { manifest: Manifest };
+  let readme: CliRun;
 
   beforeAll(async () => {
     ensureBuilt();
     const batch = (await import(path.join(DIST, 'pipeline/batch/index.js'))) as BatchModule;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-corpus-'));
-    two = await batch.runBatch({ inputs: [CORPUS], out: path.join(tmp, 'jobs2'), jobs: 2, to: ['perfetto', 'folded'] });
+    // The command the README shows, as it shows it (output folder moved to a temporary one).
+    const shown = fs
+      .readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('$ npx tracebridge batch ../shared/corpus'));
+    expect(shown, 'the README shows converting ../shared/corpus').toBeDefined();
+    const args = shown!.replace('$ npx tracebridge ', '').split(' ');
+    args[args.indexOf('--out') + 1] = path.join(tmp, 'jobs2');
+    // Two workers whatever this machine has, to compare with one.
+    readme = await runCliProcess([...args, '--jobs', '2'], undefined, ROOT);
+    two = { manifest: JSON.parse(fs.readFileSync(path.join(tmp, 'jobs2', 'manifest.json'), 'utf8')) as Manifest };
     one = await batch.runBatch({ inputs: [CORPUS], out: path.join(tmp, 'jobs1'), jobs: 1, to: ['perfetto', 'folded'] });
   }, 600_000);
+
+  it("runs the README's command: exit 0 and the summary it shows", () => {
+    expect(readme.code, readme.stderr.slice(-2000)).toBe(0);
+    const s = two.manifest.summary;
+    expect(readme.stdout).toMatch(new RegExp(`^${s.converted} converted, 0 up to date, ${s.skipped} skipped, 0 failed; ${s.warnings} warnings; ${s.inputs} inputs in [\\d.]+ s \\(\\d+ files/s, [\\d.]+ MB/s\\)\\nmanifest: `));
+  });
 
   afterAll(() => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });

@@ -161,9 +161,9 @@ export interface CliRun {
 }
 
 /** Runs the built CLI; `onSpawn` may kill it. */
-export function runCliProcess(args: string[], onSpawn?: (p: ReturnType<typeof spawn>) => void): Promise<CliRun> {
+export function runCliProcess(args: string[], onSpawn?: (p: ReturnType<typeof spawn>) => void, cwd?: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
