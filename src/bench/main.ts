@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFunctionGraph } from './gen-function-graph.js';
 import { generateLttngText } from './gen-lttng.js';
+import { benchBatch } from './batch.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MB = 1024 * 1024;
@@ -108,3 +109,14 @@ await benchInput('lttng-text', lt, 'lttng-text', {
   csv: { rss: 200 },
 });
 print();
+
+// Batch: a few hundred files (plain, in a tarball, gzipped), --jobs 1 and --jobs 2.
+const batchRows = await benchBatch({ dir: path.join(dir, 'batch') });
+process.stdout.write('\nbatch                  files  MB in   seconds  files/s  MB/s   identical to --jobs 1\n');
+for (const r of batchRows) {
+  process.stdout.write(
+    `${r.what.padEnd(22)} ${String(r.files).padStart(5)}  ${(r.bytes / MB).toFixed(1).padStart(5)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.filesPerSec
+      .toFixed(1)
+      .padStart(7)}  ${r.mbPerSec.toFixed(1).padStart(5)}  ${r.identical === undefined ? '' : r.identical ? 'yes' : 'NO'}\n`,
+  );
+}
