@@ -15,7 +15,7 @@ export interface PoolHooks {
   signal?: AbortSignal;
 }
 
-type Task = { type: 'unit'; unit: Unit } | { type: 'member'; job: MemberJob };
+type Task = ({ type: 'unit'; unit: Unit } | { type: 'member'; job: MemberJob }) & { retried?: boolean };
 
 interface Slot {
   worker: Worker;
@@ -103,7 +103,12 @@ export async function runPool(units: Unit[], cfg: BatchConfig, hooks: PoolHooks)
         if (stopped) return;
         const t = slot.task;
         slot.task = null;
-        if (t) {
+        if (t && !t.retried && t.type === 'unit' && t.unit.kind === 'file') {
+          // A file once more on a fresh worker (it reports one entry, so it cannot report
+          // twice; an archive may have reported members already, and a member's bytes went
+          // to the worker that died).
+          todo.unshift({ ...t, retried: true });
+        } else if (t) {
           const rel = t.type === 'unit' ? t.unit.rel : t.job.rel;
           if (t.type === 'member') Atomics.sub(counter, 0, t.job.reserved);
           if (t.type === 'member' || inShard(rel, cfg.shard)) hooks.onEntry(problem(rel, 'crashed', `the worker converting it stopped: ${why}`));
