@@ -13,10 +13,14 @@ export type { Diagnostic, DiagnosticCode, Severity } from './model/diagnostics.j
 export { CODES, DiagnosticCollector, formatDiagnostic } from './model/diagnostics.js';
 export { SliceBuilder } from './model/slices.js';
 export { functionGraph } from './inputs/function-graph.js';
+export { dmesg } from './inputs/dmesg/index.js';
+export { lttngText } from './inputs/lttng-text/index.js';
+export { StackBuilder } from './model/stacks.js';
 export { chromeJson } from './outputs/chrome-json.js';
 export { perfetto } from './outputs/perfetto.js';
 export { folded } from './outputs/folded.js';
 export { csv } from './outputs/csv.js';
+export { top } from './outputs/top.js';
 export { VERSION } from './version.js';
 export { runBatch, mergeManifests, readManifest, BatchUsageError } from './pipeline/batch/index.js';
 export type { BatchOptions, BatchResult, Manifest, ManifestEntry, Summary, Shard } from './pipeline/batch/index.js';
