@@ -136,14 +136,13 @@ async function runArchive(unit: Extract<Unit, { kind: 'archive' }>, ctx: UnitCon
     ctx.emit(await convertInput({ rel, outBase, source: m.open(), inArchive: true }, cfg, ctx.made));
   };
 
-  const raw = countedFile(unit.abs, ctx.progress);
   try {
     if (unit.archive === 'zip') {
-      raw.destroy();
+      // Zip is read by random access (central directory first), not as one stream.
       await readZip(unit.abs, cfg.maxBytes, onMember);
       ctx.progress(unit.size);
     } else {
-      await readTar(raw, cfg.maxBytes, onMember);
+      await readTar(countedFile(unit.abs, ctx.progress), cfg.maxBytes, onMember);
     }
   } catch (e) {
     if (!mine(unit.rel)) return;
