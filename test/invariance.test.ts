@@ -2,7 +2,7 @@
  * The same input must give byte-identical output however it arrives: auto-detected or named,
  * read 1, 7 or 4096 bytes at a time, gzip-compressed, from a file or from standard input.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { inputs } from '../src/inputs/registry.js';
 import { outputs } from '../src/outputs/registry.js';
 import { ROOT, SAMPLES, run, samplesOf } from './support/convert-helpers.js';
 import { dumpPerfetto } from './support/perfetto-dump.js';
+import { ensureBuilt } from './batch-helpers.js';
 
 const chunked = (b: Uint8Array, n: number) =>
   (async function* () {
@@ -46,8 +47,8 @@ for (const a of inputs) {
 
 describe('file and standard input through the CLI', () => {
   const cli = path.join(ROOT, 'dist/cli/main.js');
-  beforeAll(() => {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' });
+  beforeAll(async () => {
+    await ensureBuilt();
   });
   const sample = path.join(SAMPLES, 'function-graph', 'context-switch-banners.txt');
   for (const o of outputs) {
