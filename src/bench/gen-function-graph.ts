@@ -16,8 +16,8 @@ const FUNCS = [
   'clear_page_erms', 'page_add_new_anon_rmap', 'lru_cache_add_inactive_or_unevictable',
 ];
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number) {
+/** A small deterministic PRNG (mulberry32), shared by the generators. */
+export function rng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

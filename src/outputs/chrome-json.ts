@@ -12,7 +12,7 @@
 import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
 import { PSEUDO_TID_BASE } from '../model/slices.js';
 import { nsToUsString } from '../model/time.js';
-import { softirqName } from './common.js';
+import { softirqName, traceMetadata } from './common.js';
 import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 /** pid of the process that groups per-CPU lanes, and of the one for global lanes. */
@@ -202,17 +202,9 @@ class ChromeWriter implements OutputWriter {
     // Viewers reject an empty traceEvents array: always hold at least the process metadata.
     if (this.first) this.meta('process_name', GLOBAL_LANES_PID, GLOBAL_LANES_PID, 'Global');
     for (const [cpu, open] of this.running) if (open) this.emit(`{"ph":"E",${`"pid":${CPU_LANES_PID},"tid":${this.lane(cpu, 'sched').tid}`},"ts":${nsToUsString(this.lastTs)}}`);
-    const other: Record<string, unknown> = { producer: this.opts.producer ?? 'tracebridge' };
-    if (this.opts.inputName !== undefined) other.input = this.opts.inputName;
-    if (this.info) {
-      other.format = this.info.format;
-      if (this.info.variant) other.variant = this.info.variant;
-      other.clock = this.info.clock;
-      if (this.info.clock === 'reconstructed') other.timeline = 'reconstructed';
-      if (this.info.clockOriginNs) other.clock_origin_ns = this.info.clockOriginNs;
-      if (this.info.notes) Object.assign(other, this.info.notes);
-    }
-    if (this.opts.diagnostics) other.diagnostics = this.opts.diagnostics();
+    const { meta, diagnostics } = traceMetadata(this.info, this.opts);
+    const other: Record<string, unknown> = { ...meta };
+    if (this.opts.diagnostics) other.diagnostics = diagnostics;
     this.parts.push(`\n],\n"displayTimeUnit":"ns",\n"otherData":${JSON.stringify(other)}}\n`);
     const out = this.parts.join('');
     this.parts = [];

@@ -18,7 +18,7 @@
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
-import { frameLabel } from './common.js';
+import { frameLabel, traceMetadata } from './common.js';
 import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 const PROTO_PATH = fileURLToPath(new URL('../../proto/perfetto_trace_subset.proto', import.meta.url));
@@ -406,16 +406,9 @@ class PerfettoWriter implements OutputWriter {
 
   /** What produced the trace and from what, as an instant on a `tracebridge` track at time 0. */
   private metadata() {
-    const args: Args = { producer: this.opts.producer ?? 'tracebridge' };
-    if (this.opts.inputName !== undefined) args.input = this.opts.inputName;
-    if (this.info) {
-      args.format = this.info.format;
-      if (this.info.variant) args.variant = this.info.variant;
-      args.clock = this.info.clock;
-      if (this.info.clockOriginNs) args.clock_origin_ns = this.info.clockOriginNs;
-      for (const [k, v] of Object.entries(this.info.notes ?? {})) args[k] = v;
-    }
-    for (const [k, v] of Object.entries(this.opts.diagnostics?.() ?? {})) args[`diagnostics.${k}`] = v;
+    const { meta, diagnostics } = traceMetadata(this.info, this.opts);
+    const args: Args = { ...meta };
+    for (const [k, v] of Object.entries(diagnostics)) args[`diagnostics.${k}`] = v;
     const uuid = this.uuid('metadata');
     this.packets.push({ trackDescriptor: { uuid, name: 'tracebridge' } });
     const interned: Packet = {};
