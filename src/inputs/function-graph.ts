@@ -492,7 +492,6 @@ class FunctionGraphParser implements InputParser {
   private readonly cpus = new Map<number, CpuState>();
   private pendingTotal = 0;
   private pendingAllowed = true;
-  private infoSent = false;
   private sawAbsTime = false;
   private sawDuration = false;
   private sawTraceCmd = false;
@@ -532,14 +531,12 @@ class FunctionGraphParser implements InputParser {
     this.flushAllPending();
     this.b.closeAll();
     const evs = this.b.take();
-    this.emitInfo(evs, true);
+    evs.unshift(this.info());
     return evs;
   }
 
-  private emitInfo(into: TraceEvent[], atEnd: boolean) {
-    if (this.infoSent) return;
-    if (!atEnd) return;
-    this.infoSent = true;
+  /** What the whole input turned out to be (known only at its end). */
+  private info(): TraceEvent {
     const clock = this.sawAbsTime ? 'boot' : this.calls > 0 ? 'reconstructed' : 'none';
     const notes: Record<string, string> = {};
     if (this.tracerName) notes.tracer = this.tracerName;
@@ -548,7 +545,7 @@ class FunctionGraphParser implements InputParser {
         ? 'from durations; CPUs start at 10 s; gaps unknown'
         : 'no times or durations: 1 us per line';
     }
-    into.unshift({ kind: 'info', format: 'function-graph', variant: this.sawTraceCmd ? 'trace-cmd report' : 'tracefs', clock, notes });
+    return { kind: 'info', format: 'function-graph', variant: this.sawTraceCmd ? 'trace-cmd report' : 'tracefs', clock, notes };
   }
 
   private line(raw: string, no: number): void {

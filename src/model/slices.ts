@@ -153,12 +153,12 @@ export class SliceBuilder {
   /**
    * Closes the innermost open slice. `name` (when the input names what it closes) is checked;
    * `dur` (when the input prints the call's duration) places the enclosing slice synthesised for
-   * an exit without entry.
+   * an exit without entry, and `cat` is that slice's category (a syscall, an irq, ...).
    */
-  end(track: number, ts: number, line: number, name?: string, dur?: number, args?: Args): void {
+  end(track: number, ts: number, line: number, name?: string, dur?: number, args?: Args, cat: string = CAT.function): void {
     const t = this.tracks[track]!;
     if (t.stack.length === 0) {
-      this.synthesize(t, ts, line, name, dur, args);
+      this.synthesize(t, ts, line, name, dur, cat, args);
       return;
     }
     const top = t.stack[t.stack.length - 1]!;
@@ -190,7 +190,7 @@ export class SliceBuilder {
     this.out.push(ev);
   }
 
-  private synthesize(t: TrackState, ts: number, line: number, name: string | undefined, dur: number | undefined, args?: Args) {
+  private synthesize(t: TrackState, ts: number, line: number, name: string | undefined, dur: number | undefined, cat: string, args?: Args) {
     const label = name ?? '[unknown]';
     this.report(this.codes.unmatchedExit, line, `exit of ${label} without its entry: enclosing slice synthesised`);
     const endTs = Math.max(ts, t.lastTs === -Infinity ? ts : t.lastTs);
@@ -200,14 +200,14 @@ export class SliceBuilder {
     if (start < 0) start = 0;
     if (start > endTs) start = endTs;
     const a: Args = { ...(args ?? {}), synthesized: true };
-    this.out.push({ kind: 'begin', ts: start, track: t.info.id, name: label, cat: CAT.function, depth: 0, args: { synthesized: true } });
+    this.out.push({ kind: 'begin', ts: start, track: t.info.id, name: label, cat, depth: 0, args: { synthesized: true } });
     const total = endTs - start;
     this.out.push({
       kind: 'end',
       ts: endTs,
       track: t.info.id,
       name: label,
-      cat: CAT.function,
+      cat,
       start,
       depth: 0,
       selfNs: Math.max(0, total - t.rootNs),
@@ -245,11 +245,5 @@ export class SliceBuilder {
   /** Closes every open slice on every track. */
   closeAll(): void {
     for (const t of this.tracks) this.closeTrack(t.info.id);
-  }
-
-  /** Forget the track's timeline origin (a new trace starts in the same input). */
-  resetTrackTimes(track: number): void {
-    const t = this.tracks[track]!;
-    t.rootNs = 0;
   }
 }

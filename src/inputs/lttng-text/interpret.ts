@@ -691,14 +691,8 @@ export class LttngTextParser implements InputParser {
   private close(track: number, ts: number, key: string | undefined, cat: string, name: string, line: number, args?: Args) {
     const st = this.stacks.get(track);
     if (!st || st.length === 0) {
-      const n = this.b.out.length;
       // It was running since before the first event of the trace.
-      this.b.end(track, ts, line, name, ts - this.firstTs, args);
-      // The builder's synthesised slice is a function call; here it is a syscall, irq, ...
-      for (let k = n; k < this.b.out.length; k++) {
-        const e = this.b.out[k]!;
-        if (e.kind === 'begin' || e.kind === 'end') e.cat = cat;
-      }
+      this.b.end(track, ts, line, name, ts - this.firstTs, args, cat);
       return;
     }
     let k = st.length - 1;
