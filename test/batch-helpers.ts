@@ -58,7 +58,11 @@ export function ensureBuilt(): void {
     }
   }
   try {
-    if (!distIsFresh()) execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
+    if (!distIsFresh()) {
+      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
+      // As `npm run build` does: the bin must be executable for `npx tracebridge`.
+      fs.chmodSync(path.join(ROOT, 'dist', 'cli', 'main.js'), 0o755);
+    }
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }

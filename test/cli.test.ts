@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/cli.js';
 import { inputs } from '../src/inputs/registry.js';
 import { outputs } from '../src/outputs/registry.js';
-import { SAMPLES } from './support/convert-helpers.js';
+import { ROOT, SAMPLES } from './support/convert-helpers.js';
+import { ensureBuilt } from './batch-helpers.js';
 
 async function cli(...argv: string[]) {
   let out = '';
@@ -61,4 +63,12 @@ describe('tracebridge CLI', () => {
     expect(u.code).toBe(1);
     expect(u.err).toMatch(/cannot tell the input format .* \(tried .*function-graph: no.*\); use --from/);
   });
+  it('the installed bin runs by itself (shebang, executable bit), as `npx tracebridge` does', () => {
+    ensureBuilt();
+    const r = spawnSync(path.join(ROOT, 'dist/cli/main.js'), ['formats'], { encoding: 'utf8' });
+    expect(r.error, String(r.error)).toBeUndefined();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/function-graph/);
+  });
 });
+
