@@ -9,5 +9,8 @@ export default defineConfig({
     // Two cores: trace-processor checks run in child processes, so keep test files to two at once.
     maxWorkers: 2,
     minWorkers: 1,
+    // Concurrent tests spawn trace-processor processes: a few at a time, or on 2 cores the
+    // vitest main process starves and its worker RPC times out.
+    maxConcurrency: 2,
   },
 });
