@@ -171,6 +171,11 @@ export interface SchedWaking {
   comm: string;
   prio: number;
   targetCpu: number;
+  /**
+   * Context the waking ran in, when the input says so (ftrace's flags column `h`/`s`/`z`, or an
+   * interrupt handler open on the waker's CPU): `task`, `hardirq`, `softirq` or `nmi`.
+   */
+  context?: 'task' | 'hardirq' | 'softirq' | 'nmi';
 }
 
 /** Hard interrupt handler entry/exit on a CPU. */
