@@ -104,6 +104,8 @@ export function sniffDmesgVerdict(head: string): SniffVerdict {
     if (reportLines > 0 && frames > 0) return verdict('yes', 'a kernel report line with frames');
   }
   if (prefixed >= 5 && prefixed * 2 >= lines) return verdict('yes', `${prefixed} of ${lines} lines carry kernel log prefixes`);
+  // Short reports (syzkaller's one-line `BUG ...: kasan: ...`): a report header in a kernel log.
+  if (reportLines > 0 && prefixed > 0 && prefixed * 2 >= lines) return verdict('yes', 'a kernel report header on kernel log lines');
   if (traceHeaders > 0 || frames > 0 || reportLines > 1 || weak > 0 || prefixed >= 3) {
     return verdict('maybe', `traces of kernel reports (${traceHeaders} trace headers, ${frames} frames, ${reportLines} report lines, ${prefixed} prefixed lines)`);
   }

@@ -83,6 +83,9 @@ interface Block {
   lastWasFault: boolean;
   /** arm32: the caller of the last `callee from caller` line, pushed at the end. */
   armCaller: RawFrame | undefined;
+  /** The last arm32 caller was printed `[inline]`; the callee of that line. */
+  armInline: boolean;
+  armCallee: string;
   /** Line numbers of foreign lines since the last frame. */
   gap: number[];
   /** Frames copied from `<Same stack as pid N>`. */
@@ -125,6 +128,8 @@ function newBlock(line: number, ts: number | undefined, headed: boolean): Block 
     faultAfterNmi: false,
     lastWasFault: false,
     armCaller: undefined,
+    armInline: false,
+    armCallee: '',
     gap: [],
   };
 }
@@ -297,6 +302,7 @@ export class DmesgParser implements InputParser {
   private line(raw: string, no: number): void {
     const p = this.prefix;
     stripPrefix(raw, p);
+    if (p.skip) return;
     const ts = this.lineTime();
     if (p.caller) this.sawCaller = true;
     if (p.numbered) this.sawNumbers = true;
@@ -328,7 +334,7 @@ export class DmesgParser implements InputParser {
         this.frames(st, tok.items, tok.strong, no, ts);
         return;
       case 'arm':
-        this.arm(st, tok.callee, tok.caller, no, ts);
+        this.arm(st, tok.callee, tok.caller, no, ts, tok.callerInline === true);
         return;
       case 'bad-frame':
         if (st.block) {
@@ -627,13 +633,21 @@ export class DmesgParser implements InputParser {
     this.emit(st, blk, { truncated: true });
   }
 
-  private arm(st: CallerState, callee: RawFrame, caller: RawFrame | undefined, no: number, ts: number | undefined) {
+  private arm(st: CallerState, callee: RawFrame, caller: RawFrame | undefined, no: number, ts: number | undefined, inline = false) {
     let blk = st.block;
     if (!blk) blk = this.openBlock(st, no, ts, false);
     else this.flushGap(st, 'dmesg.interleaved');
     this.placeFault(st, blk, no);
     const f = { ...callee };
     const prev = blk.armCaller;
+    if (prev && blk.armInline && blk.armCallee === f.name) {
+      // Symbolised output: `(f) from (g file.c:1 [inline])` then `(f) from (h+0x..)` again. g was
+      // inlined into h: a frame between f (already added) and h.
+      this.addFrame(st, blk, prev, no, false);
+      blk.armCaller = caller ? { ...caller } : undefined;
+      blk.armInline = inline;
+      return;
+    }
     if (prev && prev.name === f.name) {
       // The callee of this line is the caller of the last one; that line had its offset.
       if (prev.offset) f.offset = prev.offset;
@@ -646,6 +660,8 @@ export class DmesgParser implements InputParser {
     }
     this.addFrame(st, blk, f, no, false);
     blk.armCaller = caller ? { ...caller } : undefined;
+    blk.armInline = inline;
+    blk.armCallee = f.name;
   }
 
   private finishState(st: CallerState, no: number) {
