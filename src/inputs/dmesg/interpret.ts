@@ -23,6 +23,7 @@ import type { Args, StackSample, TraceEvent } from '../../model/events.js';
 import { SliceBuilder } from '../../model/slices.js';
 import { MAX_FRAMES, StackBuilder, type RawFrame } from '../../model/stacks.js';
 import type { InputParser, ParseContext } from '../types.js';
+import { FtraceDumps } from './ftrace-dump.js';
 import { newPrefix, stripPrefix } from './prefix.js';
 import { tokenize, type Item, type Token, type TokenizeFlags } from './tokenize.js';
 
@@ -188,16 +189,23 @@ export class DmesgParser implements InputParser {
   private sawSyslog = false;
   private sawNumbers = false;
   private infoSent = false;
+  private readonly dumps: FtraceDumps;
 
   constructor(ctx: ParseContext) {
     this.report = ctx.report;
     // dmesg makes no slices; the builder gives it tracks.
     this.b = new SliceBuilder(ctx.report, { unmatchedExit: 'dmesg.truncated', unclosedEntry: 'dmesg.truncated' });
     this.stacks = new StackBuilder(ctx.options);
+    this.dumps = new FtraceDumps(ctx);
   }
 
   push(lines: string[], firstLine: number): TraceEvent[] {
     for (let k = 0; k < lines.length; k++) this.line(lines[k]!, firstLine + k);
+    if (this.dumps.dumps > 0) {
+      const evs = this.b.take();
+      this.dumps.take(evs);
+      return evs;
+    }
     return this.b.take();
   }
 
@@ -216,6 +224,7 @@ export class DmesgParser implements InputParser {
       );
     }
     const evs = this.b.take();
+    this.dumps.end(evs);
     this.emitInfo(evs);
     return evs;
   }
@@ -303,6 +312,11 @@ export class DmesgParser implements InputParser {
     const p = this.prefix;
     stripPrefix(raw, p);
     if (p.skip) return;
+    if (this.dumps.inside) {
+      const k = tokenize(p.text, this.flags).t;
+      if (k === 'trace-start' || k === 'header' || k === 'task') this.dumps.cut(no);
+    }
+    if (this.dumps.line(p.text, no, p.bootNs)) return;
     const ts = this.lineTime();
     if (p.caller) this.sawCaller = true;
     if (p.numbered) this.sawNumbers = true;

@@ -46,7 +46,8 @@ const RE_SWITCH = /^\s*(?:(\d+)\)\s+)?(\S.*?-\d+)\s+=>\s+(\S.*?-\d+)\s*$/;
 const RE_OVERRUN = /^\s*\(Overruns:\s*(\d+)\)\s*$/;
 const RE_RULE = /^\s*-{20,}\s*$/;
 const RE_NOBAR = /^\s*(?:(\d+\.\d+)\s+)?(\d+)\)\s(.*)$/;
-const RE_DROPPED = /^\s*CPU:\s*(\d+)\s*\[(?:(\d+)\s+)?EVENTS DROPPED\]/;
+/** trace-cmd's `CPU:1 [1467 EVENTS DROPPED]`, the kernel's `CPU:1 [LOST 33856 EVENTS]`. */
+const RE_DROPPED = /^\s*CPU:\s*(\d+)\s*\[(?:(\d+)\s+EVENTS DROPPED|EVENTS DROPPED|LOST (\d+) EVENTS)\]/;
 
 export interface TokenizeState {
   /** The last CPU seen, for lines that lost their CPU column. */
@@ -129,7 +130,7 @@ function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenR
     if (t) return t;
   }
   const dm = RE_DROPPED.exec(s);
-  if (dm) return { kind: 'dropped', cpu: Number(dm[1]), count: dm[2] ? Number(dm[2]) : 0 };
+  if (dm) return { kind: 'dropped', cpu: Number(dm[1]), count: dm[2] ? Number(dm[2]) : dm[3] ? Number(dm[3]) : 0 };
 
   if (bar === -1) {
     if (RE_RULE.test(s)) return { kind: 'rule' };
