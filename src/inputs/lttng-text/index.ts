@@ -12,6 +12,15 @@ import { RE_SNIFF_LINE } from './tokenize.js';
  * the brackets, then `name: { ... }`. One such line among prose is a `maybe`; most lines
  * matching (at least two) is a `yes`.
  */
+/**
+ * Every `sink.text.pretty` field option off, the timestamp too (`field-default=hide`, babeltrace 1
+ * `-f none`): `[HOST ]EVENT: { field = value }, { ... }`. Only the field syntax is left, so a line
+ * counts only with a ` = ` inside its braces, or as scopes of plain values (names off too).
+ */
+/** No field names either: `EVENT: { 0 }, { "bash", 1507 }` (scopes of values only, no nesting). */
+const RE_SNIFF_UNNAMED = /^[A-Za-z_][\w:.$-]*: \{ [^{}=]* \}(?:, \{ [^{}=]* \})*$/;
+const RE_SNIFF_UNTIMED = /^(?:[^\s{}=:[][^\s{}=:]* ){0,2}[A-Za-z_][\w:.$-]*: \{ .* \}$/;
+
 function sniff(head: string): SniffAnswer {
   return sniffVerdict(head).answer;
 }
@@ -26,7 +35,7 @@ function sniffVerdict(head: string): SniffVerdict {
     const s = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (s.trim() === '') continue;
     seen++;
-    if (RE_SNIFF_LINE.test(s)) {
+    if (RE_SNIFF_LINE.test(s) || (RE_SNIFF_UNTIMED.test(s) && (s.includes(' = ') || RE_SNIFF_UNNAMED.test(s)))) {
       hits++;
       if (lines.length < 5) lines.push(no);
     }
