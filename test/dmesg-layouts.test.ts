@@ -34,6 +34,8 @@ export const DMESG_OPTIONS: readonly [string, string][] = [
   ['journalctl -k -o json', 'journalctl-k-json.txt'],
   ['journalctl -k -o export', 'journalctl-k-export.txt'],
   ['syslog (kernel: prefix)', 'syslog-kernel-prefix.txt'],
+  ['netconsole, extended=1 (kmsg records)', 'netconsole-extended.txt'],
+  ['serial console capture (CRLF)', 'serial-console-crlf.txt'],
   ['cat /proc/PID/stack in a loop', 'proc-pid-stack-listing.txt'],
   ['tail -n +1 /proc/PID/task/*/stack', 'proc-task-stacks-tail.txt'],
   ['sysrq w (blocked tasks)', 'hung-task-and-sysrq-w.txt'],
@@ -41,7 +43,7 @@ export const DMESG_OPTIONS: readonly [string, string][] = [
   ['arm32 unwind_backtrace / dump_backtrace', 'arm32-backtrace-from.txt'],
   ['arm32 symbolised (decode_stacktrace)', 'arm32-symbolised-inline.txt'],
   ['syzkaller short BUG reports', 'syzkaller-short-slab-bug.txt'],
-  ['kernel log with an ftrace dump', 'kernel-log-with-ftrace-dump.txt'],
+  ['kernel log with an ftrace dump (sysrq z), sysrq t task dump', 'kernel-log-with-ftrace-dump.txt'],
 ];
 
 /**
