@@ -60,6 +60,8 @@ class FoldedWriter implements OutputWriter {
   private readonly timed: number[] = [];
   /** path → weight of stack samples. */
   private readonly counted = new Map<string, number>();
+  /** path → summed period of profiler samples. */
+  private readonly profiled = new Map<string, number>();
   private readonly weight: FoldedWeight;
 
   constructor(opts: OutputOptions) {
@@ -83,6 +85,14 @@ class FoldedWriter implements OutputWriter {
         const w = this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
         this.timed[node] = (this.timed[node] ?? 0) + w;
       } else if (e.kind === 'sample') {
+        if (e.profile) {
+          // Profiler samples (perf): the process label above the root, periods summed; names
+          // are already folded-safe (the input applied FlameGraph's tidy rules).
+          let path = e.profile.root;
+          for (const f of e.frames) path += ';' + f.name;
+          this.profiled.set(path, (this.profiled.get(path) ?? 0) + e.profile.period);
+          continue;
+        }
         if (e.frames.length === 0) continue;
         const path = e.frames.map((f) => token(frameLabel(f))).join(';');
         this.counted.set(path, (this.counted.get(path) ?? 0) + e.weight);
@@ -102,7 +112,12 @@ class FoldedWriter implements OutputWriter {
       }
     });
     for (const [p, v] of this.counted) lines.set(p, (lines.get(p) ?? 0) + v);
-    const keys = [...lines.keys()].sort();
+    for (const [p, v] of this.profiled) lines.set(p, (lines.get(p) ?? 0) + v);
+    const keys = [...lines.keys()];
+    // Byte order of the UTF-8 text (what `sort` and Perl's `cmp` give); UTF-16 order differs
+    // only for characters beyond U+FFFF.
+    if (this.profiled.size > 0 && keys.some((k) => /[\ud800-\udfff]/.test(k))) keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    else keys.sort();
     let out = '';
     for (const k of keys) out += `${k} ${lines.get(k)}\n`;
     return out;
