@@ -11,7 +11,7 @@
  * `:file:line`), never read as frames.
  */
 import type { Report } from '../../model/diagnostics.js';
-import type { Args, Frame, TraceEvent } from '../../model/events.js';
+import type { Args, Frame, StackSample, TraceEvent } from '../../model/events.js';
 import { parseScaled } from '../../model/time.js';
 import { name, type NameOptions } from './frames.js';
 import { frame, header, isSpace, srcline, stripOffset, type Header } from './tokenize.js';
@@ -80,20 +80,21 @@ export class SampleSink {
     const frames: Frame[] = [];
     for (let g = leafFirst.length - 1; g >= 0; g--) for (const f of leafFirst[g]!) frames.push(f);
     const event = h?.event ?? '';
-    this.out.push({
+    const e: StackSample = {
       kind: 'sample',
       ts,
       track: this.track(comm, pid, tid),
       frames,
       weight: 1,
-      ...(h?.cpu !== undefined ? { cpu: h.cpu } : {}),
       pid,
       tid,
       comm,
       title: event || 'sample',
-      args: { period, ...(args ?? {}) },
       profile: { event, period, root },
-    });
+    };
+    if (h?.cpu !== undefined) e.cpu = h.cpu;
+    if (args) e.args = args;
+    this.out.push(e);
     this.samples++;
   }
 }

@@ -15,7 +15,7 @@ export function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
 
-function isWord(c: number): boolean {
+export function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
@@ -84,7 +84,7 @@ export function scFrame(line: string): ScFrame | undefined {
   let i = 0;
   while (i < n && isSpace(line.charCodeAt(i))) i++;
   const pcStart = i;
-  while (i < n && isWord(line.charCodeAt(i))) i++;
+  while (i < n && isWordChar(line.charCodeAt(i))) i++;
   const pcEnd = i;
   if (pcEnd > pcStart && i < n && isSpace(line.charCodeAt(i))) {
     while (i < n && isSpace(line.charCodeAt(i))) i++;
@@ -167,7 +167,13 @@ function isTimeWord(line: string, w: Word): boolean {
  * without either, the word before the optional period and the `event:` word.
  */
 export function header(line: string): Header | undefined {
-  const ws = words(line, 64);
+  // Most headers are read within their first 8 words; long comms and payloads get 64.
+  const few = words(line, 8);
+  return (few.length < 8 ? headerIn(line, few, true) : headerIn(line, few, false)) ?? (few.length < 8 ? undefined : headerIn(line, words(line, 64), true));
+}
+
+/** `all`: `ws` holds every word of the line (else a prefix: answer only when sure). */
+function headerIn(line: string, ws: Word[], all: boolean): Header | undefined {
   if (ws.length < 2) return undefined;
   let p = -1;
   for (let k = 1; k < ws.length - 1; k++) {
@@ -190,6 +196,7 @@ export function header(line: string): Header | undefined {
     }
     if (p < 0) return undefined;
   }
+  if (!all && p + 4 >= ws.length) return undefined;
   const id = pidWord(line, ws[p]!)!;
   const h: Header = { comm: line.slice(ws[0]!.s, ws[p - 1]!.e), tid: id.tid, event: '', rest: '' };
   if (id.pid !== undefined) h.pid = id.pid;
