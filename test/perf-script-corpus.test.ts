@@ -13,23 +13,10 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { InputOptions } from '../src/inputs/types.js';
 import { CORPUS, run } from './support/convert-helpers.js';
+import { stackcollapseOptions as optionsFor } from './support/stackcollapse-options.js';
 
 const dir = path.join(CORPUS, 'perf_script');
-
-function optionsFor(opt: string): InputOptions {
-  const o: InputOptions = { compat: 'stackcollapse' };
-  if (opt === 'pid') o.withPid = true;
-  else if (opt === 'tid') o.withTid = true;
-  else if (opt === 'kernel' || opt === 'jit' || opt === 'all') o.annotate = opt;
-  else if (opt === 'addrs') o.addrs = true;
-  else if (opt === 'inline') o.inline = true;
-  else if (opt === 'srcline') o.srcline = true;
-  else if (opt.startsWith('event-filter_')) o.eventFilter = opt.slice('event-filter_'.length);
-  else if (opt !== 'default') throw new Error(`unknown option set ${opt}`);
-  return o;
-}
 
 function cases(): { capture: string; opt: string; expected: string }[] {
   if (!fs.existsSync(dir)) return [];

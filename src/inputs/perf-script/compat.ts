@@ -42,6 +42,8 @@ export class CompatRecords {
   private readonly cache = new Map<number, CacheEntry[]>();
   private readonly javaCache = new Map<number, CacheEntry[]>();
   private cached = 0;
+  /** After a header of another event, until the next blank line or header. */
+  private skipping = false;
   private readonly askedDsos = new Set<string>();
 
   constructor(
@@ -56,6 +58,7 @@ export class CompatRecords {
     if (this.pending) return this.srclineRead(s);
     if (s.charCodeAt(0) === 35 /* # */) return;
     if (s.length === 0) {
+      this.skipping = false;
       if (this.pname === undefined) return;
       const h = header(this.headerLine);
       this.sink.emit(h, this.pname, this.period, this.stack);
@@ -70,6 +73,7 @@ export class CompatRecords {
         if (this.filter === '') this.filter = h.event;
         else if (h.event !== this.filter) {
           this.report('perf-script.other-event', no, `a sample of ${h.event}: only ${this.filter} is kept (--event-filter chooses)`);
+          this.skipping = true;
           return;
         }
       }
@@ -77,6 +81,7 @@ export class CompatRecords {
       this.period = Number(period);
       this.pname = rootLabel(h.comm, h.pid, h.tid, this.o);
       this.headerLine = s;
+      this.skipping = false;
       return;
     }
     // The name of a frame line depends only on its text after the address (a word run followed
@@ -116,7 +121,8 @@ export class CompatRecords {
         return;
       }
       if (this.pname === undefined) {
-        this.report('perf-script.frame-outside-record', no);
+        // The frames of a skipped sample go with it (its header was reported).
+        if (!this.skipping) this.report('perf-script.frame-outside-record', no);
         return;
       }
       if (this.o.inline && scAsksAddr2line(f.mod) && !this.askedDsos.has(f.mod)) {

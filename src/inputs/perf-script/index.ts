@@ -20,18 +20,19 @@ export function perfOptions(o: InputOptions): PerfOptions {
   };
 }
 
-function isCallchainLine(l: string): boolean {
+/** An indented `ip sym [(dso)]` line (with `withDso`, the `(dso)` is required). */
+function isCallchainLine(l: string, withDso: boolean): boolean {
   if (l.length === 0 || !isSpace(l.charCodeAt(0))) return false;
   const f = frame(l);
-  return f !== undefined && (f.dso !== '' || f.inlined);
+  return f !== undefined && (!withDso || f.dso !== '' || f.inlined);
 }
 
 /**
- * `yes` when a sample header (comm, pid, time or cpu, `event:`) is followed by a callchain line
- * (indented hex address, symbol, `(dso)`), or three headers carry `ip sym (dso)` themselves
- * (no `-g`), or perf's own `--header` comments are there; `maybe` on three headers alone.
- * A kernel log never has these: its frames are `func+0x1a/0x40` without an address before them
- * and without a `(dso)`, and its lines are not `comm pid time: event:` headers.
+ * `yes` when sample headers (comm, pid, time or cpu, `event:`) are followed by callchain lines
+ * (indented hex address and symbol), or three headers carry `ip sym (dso)` themselves (no
+ * `-g`), or perf's own `--header` comments are there; `maybe` on three headers alone. A kernel
+ * log has none of these: its lines are not `comm pid time: event:` headers, and its frames
+ * (`func+0x1a/0x40`) have no address before them.
  */
 export function sniffPerfScript(head: string): SniffAnswer {
   const lines = head.split('\n', 4000);
@@ -44,16 +45,18 @@ export function sniffPerfScript(head: string): SniffAnswer {
     const l = lines[k]!.replace(/\r$/, '');
     if (l.startsWith('# perf version :') || (l.startsWith('# cmdline :') && l.indexOf('perf') > 0)) return 'yes';
     if (l.trim() === '' || l.startsWith('#')) continue;
-    if (isCallchainLine(l)) continue;
+    const indented = isSpace(l.charCodeAt(0));
+    if (indented && isCallchainLine(l, false)) continue;
     const h = header(l);
-    if (!h || !h.event || (h.time === undefined && h.cpu === undefined && k > 0 && !isCallchainLine(lines[k + 1] ?? ''))) {
-      other++;
+    if (!h || !h.event || (h.time === undefined && h.cpu === undefined && !isCallchainLine(lines[k + 1] ?? '', true))) {
+      // Source lines (`  file.c:12`) and the like inside records are not evidence either way.
+      if (!indented) other++;
       continue;
     }
     headers++;
     const f = h.rest ? frame(h.rest) : undefined;
     if (f && f.dso) single++;
-    else if (isCallchainLine((lines[k + 1] ?? '').replace(/\r$/, ''))) records++;
+    else if (isCallchainLine((lines[k + 1] ?? '').replace(/\r$/, ''), false)) records++;
     if (records >= 2 || single >= 3) return 'yes';
   }
   if (records >= 1 && other === 0) return 'yes';

@@ -119,6 +119,8 @@ export class PerfRecords {
   private filter: string | undefined;
   private readonly cache = new Map<string, Frame[]>();
   private inRecordFrames = false;
+  /** After a header of another event, until the next blank line or header. */
+  private skipping = false;
 
   constructor(
     private readonly sink: SampleSink,
@@ -161,13 +163,18 @@ export class PerfRecords {
 
   line(s: string, no: number) {
     const n = s.length;
-    if (n === 0) return this.flush();
+    if (n === 0) {
+      this.skipping = false;
+      return this.flush();
+    }
     const c0 = s.charCodeAt(0);
     if (c0 === 35 /* # */) return;
     if (isSpace(c0)) {
       let i = 1;
       while (i < n && isSpace(s.charCodeAt(i))) i++;
       if (i === n) return this.flush();
+      // The callchain (and source lines) of a skipped sample go with it.
+      if (this.skipping && !header(s)) return;
       if (this.rec) {
         // A callchain line: ip (hex) then a space.
         let j = i;
@@ -207,7 +214,11 @@ export class PerfRecords {
 
   private headerLine(h: Header, no: number) {
     this.flush();
-    if (!this.accepts(h.event, no)) return;
+    this.skipping = false;
+    if (!this.accepts(h.event, no)) {
+      this.skipping = !h.rest || !frame(h.rest);
+      return;
+    }
     const pid = h.pid !== undefined ? String(h.pid) : '?';
     const rec: Rec = { h, line: no, root: rootLabel(h.comm, pid, String(h.tid), this.o), java: h.comm.startsWith('java'), groups: [] };
     if (h.rest) {
