@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFunctionGraph } from './gen-function-graph.js';
 import { generateLttngText } from './gen-lttng.js';
 import { benchBatch } from './batch.js';
+import { benchPerfScript, printPerfRows, type PerfMeasure } from './perf-script.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MB = 1024 * 1024;
@@ -109,6 +110,17 @@ await benchInput('lttng-text', lt, 'lttng-text', {
   csv: { rss: 200 },
 });
 print();
+
+// perf-script: the largest corpus capture repeated, by cpu seconds, beside stackcollapse-perf.pl.
+const corpus = process.env.TRACEBRIDGE_CORPUS ?? path.resolve(here, '../../../shared/corpus');
+const perfRows = benchPerfScript({
+  corpus: path.join(corpus, 'perf_script'),
+  dir,
+  sizeMB,
+  measure: (a) => measure(a) as unknown as PerfMeasure,
+  log: (s) => process.stdout.write(s),
+});
+printPerfRows(perfRows, (s) => process.stdout.write(s));
 
 // Batch: a few hundred files (plain, in a tarball, gzipped), --jobs 1 and --jobs 2.
 const batchRows = await benchBatch({ dir: path.join(dir, 'batch') });

@@ -21,15 +21,8 @@ import type { Report } from '../../model/diagnostics.js';
 import type { Frame } from '../../model/events.js';
 import { scAsksAddr2line, scName, scSrclineText, type Named } from './frames.js';
 import { rootLabel, type PerfOptions, type SampleSink } from './records.js';
-import { header, isSpace, isWordChar, scFrame, scHeader } from './tokenize.js';
-
-const CACHE_LIMIT = 1 << 17;
-
-interface CacheEntry {
-  /** The frame line after its address. */
-  tail: string;
-  named: Named | null;
-}
+import { addressHash, LineCache } from './line-cache.js';
+import { header, scFrame, scHeader } from './tokenize.js';
 
 export class CompatRecords {
   private pname: string | undefined;
@@ -39,9 +32,8 @@ export class CompatRecords {
   private filter: string;
   /** `--srcline`: the group waiting for source lines, and how many it still reads. */
   private pending: { frames: Frame[]; next: number; reads: number } | undefined;
-  private readonly cache = new Map<number, CacheEntry[]>();
-  private readonly javaCache = new Map<number, CacheEntry[]>();
-  private cached = 0;
+  private readonly cache = new LineCache<Named | null>();
+  private readonly javaCache = new LineCache<Named | null>();
   /** After a header of another event, until the next blank line or header. */
   private skipping = false;
   private readonly askedDsos = new Set<string>();
@@ -84,36 +76,11 @@ export class CompatRecords {
       this.skipping = false;
       return;
     }
-    // The name of a frame line depends only on its text after the address (a word run followed
-    // by whitespace), except with --addrs. The cache is keyed by a hash of the address, which
-    // the scan computes anyway, and checked against that text (no substring, no string hash).
-    let i = 0;
-    const n = s.length;
-    while (i < n && isSpace(s.charCodeAt(i))) i++;
-    const pcStart = i;
-    let hash = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (!isWordChar(c)) break;
-      hash = (Math.imul(hash, 31) + c) | 0;
-    }
-    const fast = i > pcStart && i < n && isSpace(s.charCodeAt(i)) && !this.o.addrs;
+    // What a frame line means depends only on the line (and whether the process is java).
+    const hash = addressHash(s);
     const java = this.pname !== undefined && this.pname.startsWith('java');
     const cache = java ? this.javaCache : this.cache;
-    let named: Named | null | undefined;
-    let bucket: CacheEntry[] | undefined;
-    if (fast && this.pname !== undefined) {
-      bucket = cache.get(hash);
-      if (bucket) {
-        const len = n - i;
-        for (const e of bucket) {
-          if (e.tail.length === len && s.startsWith(e.tail, i)) {
-            named = e.named;
-            break;
-          }
-        }
-      }
-    }
+    let named = this.pname !== undefined ? cache.get(hash, s) : undefined;
     if (named === undefined) {
       const f = scFrame(s);
       if (!f) {
@@ -130,18 +97,7 @@ export class CompatRecords {
         this.report('perf-script.inline-not-run', no, `--inline: frames of ${f.mod} are kept as printed (addr2line is not run)`);
       }
       named = scName(f.pc, f.rawfunc, f.mod, java, this.o, this.o.srcline) ?? null;
-      // Only what the fast path of scFrame read is a function of the key.
-      if (fast && f.pc.length === i - pcStart) {
-        if (this.cached >= CACHE_LIMIT) {
-          this.cache.clear();
-          this.javaCache.clear();
-          this.cached = 0;
-          bucket = undefined;
-        }
-        if (!bucket) cache.set(hash, (bucket = []));
-        bucket.push({ tail: s.slice(i), named });
-        this.cached++;
-      }
+      cache.set(hash, s, named);
     }
     if (named === null) return;
     if (named.srclineReads > 0) {

@@ -14,6 +14,7 @@ import type { Report } from '../../model/diagnostics.js';
 import type { Args, Frame, StackSample, TraceEvent } from '../../model/events.js';
 import { parseScaled } from '../../model/time.js';
 import { name, type NameOptions } from './frames.js';
+import { addressHash, LineCache } from './line-cache.js';
 import { frame, header, isSpace, srcline, stripOffset, type Header } from './tokenize.js';
 
 export interface PerfOptions extends NameOptions {
@@ -23,8 +24,6 @@ export interface PerfOptions extends NameOptions {
   srcline: boolean;
 }
 
-/** Frame lines whose names are cached; the cache restarts when full (memory stays bounded). */
-const CACHE_LIMIT = 1 << 17;
 
 /** `cycles:u` → `cycles`; `sched:sched_switch` stays (its second part is not modifiers). */
 export function baseEvent(ev: string): string {
@@ -117,7 +116,8 @@ interface Rec {
 export class PerfRecords {
   private rec: Rec | undefined;
   private filter: string | undefined;
-  private readonly cache = new Map<string, Frame[]>();
+  private readonly cache = new LineCache<Frame[]>();
+  private readonly javaCache = new LineCache<Frame[]>();
   private inRecordFrames = false;
   /** After a header of another event, until the next blank line or header. */
   private skipping = false;
@@ -148,15 +148,15 @@ export class PerfRecords {
     return false;
   }
 
-  private named(line: string, ipEnd: number, java: boolean): Frame[] | undefined {
-    const key = (java ? 'J' : '-') + (this.o.addrs ? line : line.slice(ipEnd));
-    let v = this.cache.get(key);
+  private named(line: string, java: boolean): Frame[] | undefined {
+    const cache = java ? this.javaCache : this.cache;
+    const hash = addressHash(line);
+    let v = cache.get(hash, line);
     if (v === undefined) {
       const f = frame(line);
       if (!f) return undefined;
       v = name(f.ip, f.sym, f.dso, f.inlined, java, this.o);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(key, v);
+      cache.set(hash, line, v);
     }
     return v;
   }
@@ -183,7 +183,7 @@ export class PerfRecords {
           if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) break;
         }
         if (j > i && j < n && s.charCodeAt(j) === 32) {
-          const fr = this.named(s, j, this.rec.java);
+          const fr = this.named(s, this.rec.java);
           if (fr) {
             this.rec.groups.push(fr);
             this.inRecordFrames = true;
