@@ -95,6 +95,16 @@ export const CODES = {
   'lttng-text.time-backwards': ['info', 'a timestamp earlier than the previous one on the same track was moved forward to keep nesting'],
   'lttng-text.day-rollover': ['info', 'an HH:MM:SS time went back by more than 12 hours: midnight passed and a day was added'],
   'lttng-text.clock-change': ['warning', 'the timestamp format changed mid-input (outputs of different babeltrace options joined): times continue from the last one'],
+
+  // perf-script
+  'perf-script.unrecognized-line': ['warning', 'a line that is not a perf script header, callchain frame, source line, comment or blank line: skipped'],
+  'perf-script.frame-outside-record': ['warning', 'a callchain line with no sample header before it (or after a skipped one): skipped'],
+  'perf-script.other-event': ['info', 'a sample of another event than the one kept (the first in the input, or --event-filter): skipped'],
+  'perf-script.unterminated-record': [
+    'info',
+    '--compat stackcollapse: the last record has no blank line after it and was dropped, as stackcollapse-perf.pl drops it',
+  ],
+  'perf-script.inline-not-run': ['info', '--compat stackcollapse --inline: frames of a binary stackcollapse-perf.pl would ask addr2line about are kept as printed'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type DiagnosticCode = keyof typeof CODES;

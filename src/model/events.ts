@@ -142,6 +142,11 @@ export interface StackSample {
   /** The report's title line. */
   title?: string;
   args?: Args;
+  /**
+   * A profiler sample (`perf script`): its event, the period it stands for (folded output sums
+   * periods, as FlameGraph does) and the label folded output puts above the root (the process).
+   */
+  profile?: { event: string; period: number; root: string };
 }
 
 /** Scheduler switch on a CPU (Linux `sched_switch`). */

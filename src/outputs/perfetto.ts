@@ -261,6 +261,7 @@ class PerfettoWriter implements OutputWriter {
     const args: Args = { ...(e.args ?? {}), count: e.weight };
     if (e.reason) args.reason = e.reason;
     if (e.comm !== undefined) args.comm = e.comm;
+    if (e.profile) args.period = e.profile.period;
     this.named(TYPE_INSTANT, e.ts, e.track, e.title ?? e.reason ?? 'stack', 'stack', args, {
       callstack: { frames: e.frames.map((f) => ({ functionName: frameLabel(f) })) },
     });
