@@ -6,6 +6,7 @@ import type { FoldedWeight } from '../outputs/types.js';
 import { VERSION } from '../version.js';
 import { DiagnosticPrinter } from './diagnostics-printer.js';
 import { batchCommand } from './batch.js';
+import { activePathCommand } from './active-path.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -106,10 +107,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         (msg) => (usageError = msg),
       ),
     )
+    .command(
+      activePathCommand(
+        io,
+        (c) => (code = c),
+        (msg) => (usageError = msg),
+      ),
+    )
     .command('formats', 'list the input and output formats', {}, () => {
       io.stdout(formatsText());
     })
-    .demandCommand(1, 'give a command: convert, batch, formats (see --help)')
+    .demandCommand(1, 'give a command: convert, batch, active-path, formats (see --help)')
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .epilogue('Exit codes: 0 success, 1 conversion failed (or warnings with --strict), 2 usage error.');
