@@ -69,9 +69,15 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
   };
   const close = (o: Open, ts: number, next: ThreadState | 'EXITED', wake?: WakeCause) => {
     if (o.state !== 'EXITED' && ts > o.since) {
-      const iv: Interval = { start: o.since, end: ts, state: o.state };
-      if (wake) iv.wake = wake;
-      o.h.intervals.push(iv);
+      const ivs = o.h.intervals;
+      const last = ivs[ivs.length - 1];
+      // A second switch-in of a running task (lost events) continues the same interval.
+      if (last && last.end === o.since && last.state === o.state && !last.wake && !wake) last.end = ts;
+      else {
+        const iv: Interval = { start: o.since, end: ts, state: o.state };
+        if (wake) iv.wake = wake;
+        ivs.push(iv);
+      }
     }
     o.state = next;
     o.since = ts;
