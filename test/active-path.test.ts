@@ -149,7 +149,7 @@ const EXPECTED: Record<string, { path: Expected[]; uncertain?: string[] }> = {
       ['T', 4, 6, 'BLOCKED', 0, 'no wake-up seen'],
       ['T', 6, 8, 'RUNNING', 0],
     ],
-    uncertain: ['active-path.missing-wakeup'],
+    uncertain: ['active-path.missing-wakeup', 'active-path.no-waking'],
   },
   '12-spurious': {
     // The waking at 5 (T running), the sched_wakeup at 20 and the waking at 21 (T runnable) change nothing.

@@ -97,7 +97,7 @@ export const CODES = {
   'lttng-text.clock-change': ['warning', 'the timestamp format changed mid-input (outputs of different babeltrace options joined): times continue from the last one'],
 
   // active-path analysis (what makes a path uncertain; line 0: about the whole input)
-  'active-path.no-waking': ['warning', 'only sched_wakeup, no sched_waking: a wake-up may run on the woken CPU inside an IPI, so the waker named may be wrong'],
+  'active-path.no-waking': ['warning', 'no sched_waking (only sched_wakeup, or no wake-up events at all): a wake-up may run on the woken CPU inside an IPI, so the waker named may be wrong, or be missing'],
   'active-path.no-interrupts': ['warning', 'no interrupt events nor wake-up contexts: device and timer wake-ups look like wake-ups by whatever ran on the CPU'],
   'active-path.lost-events': ['warning', 'events were lost: states and wakers around the loss may be wrong'],
   'active-path.idle-wakeup': ['warning', 'a wait on the path was woken from an idle CPU with no interrupt in view: shown as UNKNOWN, never as swapper'],

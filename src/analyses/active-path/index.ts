@@ -55,7 +55,13 @@ export function activePath(events: readonly TraceEvent[], opts: ActivePathOption
   const uncertain: Uncertainty[] = [];
   const src = facts.wakeSources;
   const wakes = Object.values(src).reduce((x, y) => x + y, 0);
-  if ((src.wakeup ?? 0) > 0 && !src.waking) {
+  if (wakes === 0) {
+    uncertain.push({
+      code: 'active-path.no-waking',
+      count: 1,
+      message: 'the trace has no wake-up events (sched_waking, sched_wakeup): no wait can be explained by its waker',
+    });
+  } else if ((src.wakeup ?? 0) > 0 && !src.waking) {
     uncertain.push({
       code: 'active-path.no-waking',
       count: src.wakeup!,
