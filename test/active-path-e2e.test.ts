@@ -13,7 +13,8 @@ import { readEvents } from '../src/pipeline/read-events.js';
 import { CORPUS } from './support/convert-helpers.js';
 import { queryTrace } from './support/trace-processor.js';
 
-const DIR = path.join(CORPUS, 'lttng_text');
+// TRACEBRIDGE_CORPUS points at the corpus when the project is not beside it (a worktree).
+const DIR = path.join(process.env.TRACEBRIDGE_CORPUS ?? CORPUS, 'lttng_text');
 const CASES: [file: string, tid: number, what: string][] = [
   ['tracecompass-test-traces__many-threads__babeltrace2.txt', 2673, 'multithread: starts and joins fluffy threads'],
   ['tracecompass-test-traces__many-threads__babeltrace2.txt', 4297, 'lttng-consumerd: disk writes'],

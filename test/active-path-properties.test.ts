@@ -172,13 +172,14 @@ describe('active path properties over generated schedules', () => {
   });
 
   it('terminates on wake-up cycles at one instant', () => {
-    // Three threads that all wake each other at the same time, on three CPUs.
+    // Garbled input: each thread is also left current on a second CPU (its switch-out there was
+    // lost), so after blocking it still wakes the next one, all at the same instant.
     const evs: TraceEvent[] = [];
     const sw = (ts: number, cpu: number, prev: number, st: number, next: number): TraceEvent => ({ kind: 'sched-switch', ts, cpu, prevTid: prev, prevComm: `t${prev}`, prevPrio: 120, prevState: st, nextTid: next, nextComm: `t${next}`, nextPrio: 120 });
-    const wk = (ts: number, cpu: number, tid: number, waker: number): TraceEvent => ({ kind: 'sched-waking', ts, cpu, tid, comm: `t${tid}`, prio: 120, targetCpu: 0, wakerTid: waker });
-    for (const [c, t] of [[0, 11], [1, 12], [2, 13]] as const) evs.push(sw(0, c, 0, 0, t));
+    const wk = (ts: number, cpu: number, tid: number): TraceEvent => ({ kind: 'sched-waking', ts, cpu, tid, comm: `t${tid}`, prio: 120, targetCpu: 0 });
+    for (const [c, t] of [[0, 11], [1, 12], [2, 13]] as const) evs.push(sw(0, c, 0, 0, t), sw(1, c + 3, 0, 0, t));
     for (const [c, t] of [[0, 11], [1, 12], [2, 13]] as const) evs.push(sw(5, c, t, 1, 0));
-    evs.push(wk(9, 0, 11, 12), wk(9, 1, 12, 13), wk(9, 2, 13, 11));
+    evs.push(wk(9, 4, 11), wk(9, 5, 12), wk(9, 3, 13));
     for (const [c, t] of [[0, 11], [1, 12], [2, 13]] as const) evs.push(sw(10, c, 0, 0, t), sw(12, c, t, 1, 0));
     const p = activePath(evs, { tid: 11 });
     expect(p.segments[1]!.reason).toBe('woken by t11 (11): a wake-up cycle');

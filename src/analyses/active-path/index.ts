@@ -76,8 +76,11 @@ export function activePath(events: readonly TraceEvent[], opts: ActivePathOption
     });
   }
   const lost = facts.lostEvents + (opts.lostEvents ?? 0);
-  if (lost > 0) {
-    uncertain.push({ code: 'active-path.lost-events', count: lost, message: `events were lost (${lost} report(s)): states and wakers around them may be wrong` });
+  if (lost > 0 || facts.missedSwitches > 0) {
+    const parts: string[] = [];
+    if (lost > 0) parts.push(`events were lost (${lost} report(s))`);
+    if (facts.missedSwitches > 0) parts.push(`${facts.missedSwitches} task(s) ran with no sched_switch to them (taken as switched in at their first event)`);
+    uncertain.push({ code: 'active-path.lost-events', count: lost + facts.missedSwitches, message: `${parts.join('; ')}: states and wakers around them may be wrong` });
   }
   const count = (p: (s: Segment) => boolean) => segments.filter(p).length;
   const idle = count((s) => s.state === 'UNKNOWN' && s.reason.startsWith('woken from idle'));

@@ -3,6 +3,7 @@
  * wake-up that ended a wait classified by the context it happened in.
  */
 import type { SchedWaking, TraceEvent } from '../../model/events.js';
+import { PSEUDO_TID_BASE } from '../../model/slices.js';
 import { CpuContexts, classifyWake } from './context.js';
 import type { Interval, ThreadHistory, ThreadState, WakeCause } from './types.js';
 
@@ -24,6 +25,8 @@ export interface TraceFacts {
   interruptEvents: number;
   /** Lost-event markers and switches that did not follow the CPU's previous one. */
   lostEvents: number;
+  /** Tasks seen running on a CPU that no switch gave them (taken as switched in there). */
+  missedSwitches: number;
   start: number;
   end: number;
 }
@@ -44,9 +47,14 @@ function byTime(events: readonly TraceEvent[]): TraceEvent[] {
 
 export function buildHistories(events: readonly TraceEvent[]): Histories {
   const cpuOfTrack = new Map<number, number>();
+  const tidOfTrack = new Map<number, number>();
   const names = new Map<number, string>();
   for (const e of events) {
     if (e.kind === 'track' && e.track.kind === 'cpu') cpuOfTrack.set(e.track.id, e.track.cpu);
+    // A real thread's lane (not a per-CPU pseudo-thread): its events show it running.
+    if (e.kind === 'track' && e.track.kind === 'thread' && e.track.tid > 0 && e.track.tid < PSEUDO_TID_BASE && e.track.cpu === undefined) {
+      tidOfTrack.set(e.track.id, e.track.tid);
+    }
     if (e.kind === 'process') for (const t of e.threads ?? []) names.set(t.tid, t.name);
   }
   const ctx = new CpuContexts();
@@ -54,7 +62,7 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
   const cpuFirst = new Map<number, number>();
   const open = new Map<number, Open>();
   const threads = new Map<number, ThreadHistory>();
-  const facts: TraceFacts = { wakeSources: {}, interruptEvents: 0, lostEvents: 0, start: Infinity, end: -Infinity };
+  const facts: TraceFacts = { wakeSources: {}, interruptEvents: 0, lostEvents: 0, missedSwitches: 0, start: Infinity, end: -Infinity };
 
   const thread = (tid: number, comm: string, ts: number, state: ThreadState): Open => {
     let o = open.get(tid);
@@ -84,6 +92,22 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
     if (next === 'EXITED') o.h.exited = true;
   };
 
+  /**
+   * An event made by task `tid` while it ran (its own lane's slices, an interrupt or wake-up the
+   * input says it was current for): a switch-in the trace missed (some kernels do not trace every
+   * switch out of the idle task) is taken to have happened here.
+   */
+  const running = (tid: number, ts: number, cpu?: number) => {
+    if (tid <= 0 || tid >= PSEUDO_TID_BASE) return;
+    if (cpu !== undefined && current.get(cpu) !== tid) {
+      if (current.has(cpu)) facts.missedSwitches++;
+      current.set(cpu, tid);
+    }
+    const o = open.get(tid);
+    if (!o || o.state === 'EXITED') thread(tid, '', ts, 'RUNNING');
+    else if (o.state !== 'RUNNING') close(o, ts, 'RUNNING');
+  };
+
   for (const e of byTime(events)) {
     const ts = (e as { ts: number }).ts;
     if (ts < facts.start) facts.start = ts;
@@ -93,16 +117,20 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
     switch (e.kind) {
       case 'irq':
         facts.interruptEvents++;
+        running(e.tid, ts, e.cpu);
         if (e.phase === 'entry') ctx.push(e.cpu, { kind: 'irq', irq: e.irq, name: e.name ?? '' });
         else ctx.pop(e.cpu, 'irq');
         break;
       case 'softirq':
         facts.interruptEvents++;
+        running(e.tid, ts, e.cpu);
         if (e.phase === 'entry') ctx.push(e.cpu, { kind: 'softirq', vec: e.vec });
         else ctx.pop(e.cpu, 'softirq');
         break;
       case 'begin':
       case 'end': {
+        const t = tidOfTrack.get(e.track);
+        if (t !== undefined) running(t, ts);
         const c = cpuOfTrack.get(e.track);
         if (c === undefined) break;
         if (e.cat === 'timer') {
@@ -117,12 +145,15 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
         }
         break;
       }
-      case 'instant':
+      case 'instant': {
+        const t = tidOfTrack.get(e.track);
+        if (t !== undefined) running(t, ts);
         if (e.cat === 'marker' && / discarded$/.test(e.name)) {
           facts.lostEvents++;
           ctx.clearAll();
         }
         break;
+      }
       case 'sched-switch': {
         const cur = current.get(e.cpu);
         if (cur !== undefined && cur !== e.prevTid) facts.lostEvents++;
@@ -153,6 +184,7 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
     const src = e.source ?? 'unstated';
     facts.wakeSources[src] = (facts.wakeSources[src] ?? 0) + 1;
     if (e.context && e.context !== 'task') facts.interruptEvents++;
+    if (e.wakerTid !== undefined) running(e.wakerTid, ts, e.cpu);
     if (e.tid <= 0) return;
     const waker = e.wakerTid ?? current.get(e.cpu) ?? 0;
     const cause = classifyWake(e, ctx.top(e.cpu), waker === e.tid ? 0 : waker);
