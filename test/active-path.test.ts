@@ -254,3 +254,44 @@ describe('active path outputs', () => {
     expect(evs2.filter((e) => e.kind === 'end').length).toBe(7);
   });
 });
+
+describe('active path: what the trace shows beyond switches', () => {
+  const sw = (ts: number, cpu: number, prev: number, st: number, next: number): TraceEvent => ({ kind: 'sched-switch', ts, cpu, prevTid: prev, prevComm: prev ? `t${prev}` : 'swapper/1', prevPrio: 120, prevState: st, nextTid: next, nextComm: next ? `t${next}` : 'swapper/1', nextPrio: 120 });
+
+  it('a woken task whose switch-in is missing runs from its first own event (not preempted till its switch-out)', () => {
+    // As on 6.18 ftrace captures: woken from idle CPU 1 in softirq context, then its syscalls show it running.
+    const evs: TraceEvent[] = [
+      { kind: 'track', track: { kind: 'thread', id: 0, pid: 11, tid: 11, name: 't11', processName: 't11' } },
+      sw(0, 1, 0, 0, 11),
+      sw(10, 1, 11, 2, 0),
+      { kind: 'softirq', phase: 'entry', ts: 20, cpu: 1, tid: 0, vec: 4 },
+      { kind: 'sched-waking', ts: 21, cpu: 1, wakerTid: 0, tid: 11, comm: 't11', prio: 120, targetCpu: 1, context: 'softirq' },
+      { kind: 'softirq', phase: 'exit', ts: 22, cpu: 1, tid: 0, vec: 4 },
+      { kind: 'begin', ts: 25, track: 0, name: 'read', cat: 'syscall', depth: 0 },
+      { kind: 'end', ts: 26, track: 0, name: 'read', cat: 'syscall', start: 25, depth: 0, selfNs: 1 },
+      sw(40, 1, 11, 1, 0),
+    ];
+    const p = activePath(evs, { tid: 11, to: 40 });
+    expect(p.segments.map((s) => [s.start, s.end, s.state])).toEqual([
+      [0, 10, 'RUNNING'],
+      [10, 21, 'BLOCK_DEVICE'],
+      [21, 25, 'PREEMPTED'],
+      [25, 40, 'RUNNING'],
+    ]);
+    expect(p.uncertain.map((u) => u.code)).toEqual(['active-path.lost-events']);
+    expect(p.uncertain[0]!.message).toMatch(/1 task\(s\) ran with no sched_switch to them/);
+  });
+
+  it('a synthesised enclosing slice (an exit whose entry predates the trace) is not taken as running', () => {
+    const evs: TraceEvent[] = [
+      { kind: 'track', track: { kind: 'thread', id: 0, pid: 11, tid: 11, name: 't11', processName: 't11' } },
+      { kind: 'begin', ts: 0, track: 0, name: 'read', cat: 'syscall', depth: 0, args: { synthesized: true } },
+      sw(5, 1, 0, 0, 11),
+      { kind: 'end', ts: 8, track: 0, name: 'read', cat: 'syscall', start: 0, depth: 0, selfNs: 8 },
+      sw(10, 1, 11, 1, 0),
+    ];
+    const p = activePath(evs, { tid: 11, to: 10 });
+    expect(p.from).toBe(5);
+    expect(p.segments.map((s) => [s.start, s.end, s.state])).toEqual([[5, 10, 'RUNNING']]);
+  });
+});

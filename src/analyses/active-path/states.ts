@@ -99,13 +99,13 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
    */
   const running = (tid: number, ts: number, cpu?: number) => {
     if (tid <= 0 || tid >= PSEUDO_TID_BASE) return;
-    if (cpu !== undefined && current.get(cpu) !== tid) {
-      if (current.has(cpu)) facts.missedSwitches++;
-      current.set(cpu, tid);
-    }
+    if (cpu !== undefined) current.set(cpu, tid);
     const o = open.get(tid);
     if (!o || o.state === 'EXITED') thread(tid, '', ts, 'RUNNING');
-    else if (o.state !== 'RUNNING') close(o, ts, 'RUNNING');
+    else if (o.state !== 'RUNNING') {
+      facts.missedSwitches++;
+      close(o, ts, 'RUNNING');
+    }
   };
 
   for (const e of byTime(events)) {
@@ -130,7 +130,8 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
       case 'begin':
       case 'end': {
         const t = tidOfTrack.get(e.track);
-        if (t !== undefined) running(t, ts);
+        // A synthesised enclosing slice starts where the trace began, not where the task ran.
+        if (t !== undefined && !(e.kind === 'begin' && e.args?.synthesized === true)) running(t, ts);
         const c = cpuOfTrack.get(e.track);
         if (c === undefined) break;
         if (e.cat === 'timer') {
@@ -156,7 +157,8 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
       }
       case 'sched-switch': {
         const cur = current.get(e.cpu);
-        if (cur !== undefined && cur !== e.prevTid) facts.lostEvents++;
+        // A switch from a task the CPU did not run (unless its own events showed it running).
+        if (cur !== undefined && cur !== e.prevTid && open.get(e.prevTid)?.state !== 'RUNNING') facts.lostEvents++;
         ctx.clear(e.cpu);
         current.set(e.cpu, e.nextTid);
         if (e.prevTid > 0) {
