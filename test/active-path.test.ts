@@ -294,4 +294,16 @@ describe('active path: what the trace shows beyond switches', () => {
     expect(p.from).toBe(5);
     expect(p.segments.map((s) => [s.start, s.end, s.state])).toEqual([[5, 10, 'RUNNING']]);
   });
+
+  it('lost events in the trace (babeltrace\'s warning) make the path uncertain', () => {
+    const s = SCENARIOS.find((x) => x.name === '01-task-wake')!;
+    const lines = renderLttng(s).split('\n');
+    lines.splice(3, 0, 'WARNING: Tracer discarded 12 events between [00:00:01.000010000] and [00:00:01.000030000] in trace "t"');
+    const p = activePath(lttngEvents(lines.join('\n')), { tid: 100 });
+    const lost = p.uncertain.find((u) => u.code === 'active-path.lost-events');
+    expect(lost?.count).toBe(1);
+    expect(lost?.message).toMatch(/^events were lost \(1 report\(s\)\)/);
+    // The path itself is still the one the events show.
+    expect(p.segments.map((x) => x.comm)).toEqual(['T', 'B', 'T', 'T']);
+  });
 });
