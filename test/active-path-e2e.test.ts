@@ -33,15 +33,20 @@ describe.skipIf(!fs.existsSync(DIR))('active path of real LTTng traces in the tr
       expect(total).toBe(p.to - p.from);
       expect(p.segments.some((s) => s.tid === 0 || /^swapper/.test(s.comm))).toBe(false);
       const track = `Active path: ${p.comm} (${p.tid})`;
-      const sql = [
-        `select count(*) as n, sum(s.dur) as dur, min(s.ts) as ts, max(s.ts + s.dur) as te from slice s join track t on s.track_id = t.id where t.name = '${track}'`,
-        `select count(*) as n from flow f join slice a on f.slice_out = a.id join slice b on f.slice_in = b.id where b.ts = a.ts + a.dur and a.track_id = b.track_id`,
+      // Perfetto names the track; Chrome JSON has it as a thread of that name.
+      const on = {
+        perfetto: `(select id from track where name = '${track}')`,
+        'chrome-json': `(select tt.id from thread_track tt join thread using (utid) where thread.name = '${track}')`,
+      };
+      const sqlFor = (f: keyof typeof on) => [
+        `select count(*) as n, sum(s.dur) as dur, min(s.ts) as ts, max(s.ts + s.dur) as te from slice s where s.track_id in ${on[f]}`,
+        `select count(*) as n from flow f join slice a on f.slice_out = a.id join slice b on f.slice_in = b.id where b.ts = a.ts + a.dur and a.track_id = b.track_id and a.track_id in ${on[f]}`,
         'select count(*) as n from flow',
         'select count(*) as n from sched',
       ];
       for (const format of ['perfetto', 'chrome-json'] as const) {
         const out = renderActivePath(r.events, p, format);
-        const q = await queryTrace(out, sql);
+        const q = await queryTrace(out, sqlFor(format));
         expect(q.ok, q.error).toBe(true);
         expect(q.importErrors, format).toEqual([]);
         expect(q.infoDrops, format).toEqual([]);
