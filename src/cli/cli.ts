@@ -8,6 +8,7 @@ import { DiagnosticPrinter } from './diagnostics-printer.js';
 import { batchCommand } from './batch.js';
 import { detectCommand } from './detect.js';
 import { perfInputOptions, withPerfOptions } from './perf-options.js';
+import { activePathCommand } from './active-path.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -109,10 +110,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ),
     )
     .command(detectCommand(io, (c) => (code = c)))
+    .command(
+      activePathCommand(
+        io,
+        (c) => (code = c),
+        (msg) => (usageError = msg),
+      ),
+    )
     .command('formats', 'list the input and output formats', {}, () => {
       io.stdout(formatsText());
     })
-    .demandCommand(1, 'give a command: convert, batch, detect, formats (see --help)')
+    .demandCommand(1, 'give a command: convert, batch, detect, active-path, formats (see --help)')
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .epilogue('Exit codes: 0 success, 1 conversion failed (or warnings with --strict), 2 usage error.');

@@ -74,6 +74,10 @@ export interface SliceBegin {
   cat: string;
   depth: number;
   args?: Args;
+  /** Flow arrows leaving this slice (ids unique in the trace). */
+  flowIds?: number[];
+  /** Flow arrows arriving at this slice. */
+  terminatingFlowIds?: number[];
 }
 
 export interface SliceEnd {
@@ -181,6 +185,12 @@ export interface SchedWaking {
    * interrupt handler open on the waker's CPU): `task`, `hardirq`, `softirq` or `nmi`.
    */
   context?: 'task' | 'hardirq' | 'softirq' | 'nmi';
+  /**
+   * The event it came from, when the input says: `waking` runs on the waker's CPU in its context;
+   * `wakeup` may run on the target CPU inside an IPI (a trace with only it cannot name wakers
+   * for sure); `wakeup_new` is a new task's first wake-up.
+   */
+  source?: 'waking' | 'wakeup' | 'wakeup_new';
 }
 
 /** Hard interrupt handler entry/exit on a CPU. */

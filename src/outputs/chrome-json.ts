@@ -125,6 +125,13 @@ class ChromeWriter implements OutputWriter {
       case 'begin':
         this.lastTs = e.ts;
         this.emit(`{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.args)}}`);
+        // Flow events bind to the slice open on their thread at their time: the one just begun.
+        for (const id of e.terminatingFlowIds ?? []) {
+          this.emit(`{"ph":"f","bp":"e","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+        }
+        for (const id of e.flowIds ?? []) {
+          this.emit(`{"ph":"s","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+        }
         return;
       case 'end':
         this.lastTs = e.ts;
