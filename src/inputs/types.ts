@@ -9,6 +9,22 @@ export interface InputOptions {
   unreliable?: boolean;
   /** Stack inputs: keep `[module]` suffixes on frame names (default true). */
   modules?: boolean;
+  /** perf-script: folded root `comm-pid` (stackcollapse-perf.pl `--pid`). */
+  withPid?: boolean;
+  /** perf-script: folded root `comm-pid/tid` (stackcollapse-perf.pl `--tid`). */
+  withTid?: boolean;
+  /** perf-script: `_[k]` on kernel frames, `_[j]` on JIT frames, or both. */
+  annotate?: 'kernel' | 'jit' | 'all';
+  /** perf-script: `[dso <ip>]` for frames without a symbol. */
+  addrs?: boolean;
+  /** perf-script: the event whose samples are kept (default: the first one in the input). */
+  eventFilter?: string;
+  /** perf-script: inlined frames (perf's `(inlined)` lines) marked `_[i]`. */
+  inline?: boolean;
+  /** perf-script: `-F +srcline` lines appended to frame names as `:file:line`. */
+  srcline?: boolean;
+  /** perf-script: reproduce FlameGraph's stackcollapse-perf.pl byte for byte, slips included. */
+  compat?: 'stackcollapse';
 }
 
 export interface ParseContext {
