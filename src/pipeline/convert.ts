@@ -9,7 +9,7 @@ import type { TraceEvent } from '../model/events.js';
 import { detect, inputByName, inputs, SNIFF_BYTES } from '../inputs/registry.js';
 import type { InputAdapter, InputOptions, InputParser } from '../inputs/types.js';
 import { outputByName, outputForPath, outputs } from '../outputs/registry.js';
-import type { FoldedWeight, OutputAdapter, OutputWriter } from '../outputs/types.js';
+import type { FlameOptions, FoldedWeight, OutputAdapter, OutputWriter } from '../outputs/types.js';
 import { atomicWriteStream } from './atomic.js';
 import { decompressed } from './decompress.js';
 import { LineSplitter } from './lines.js';
@@ -46,6 +46,8 @@ export interface ConvertOptions {
   onDiagnostic?: (d: Diagnostic) => void;
   /** Read size in bytes (tests vary it to prove chunking does not change the output). */
   chunkSize?: number;
+  /** svg/html output: flame graph drawing options. */
+  flame?: FlameOptions;
 }
 
 export interface ConvertResult {
@@ -157,6 +159,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
       inputName: name,
       producer: `tracebridge ${VERSION}`,
       diagnostics: () => diags.summary(),
+      flame: opts.flame,
     });
   };
 
