@@ -6,6 +6,7 @@ import type { FoldedWeight } from '../outputs/types.js';
 import { VERSION } from '../version.js';
 import { DiagnosticPrinter } from './diagnostics-printer.js';
 import { batchCommand } from './batch.js';
+import { filterSpecOf, flameOptionsOf, withFilterOptions, withFlameOptions } from './filter-options.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -40,7 +41,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'convert <input>',
       'convert one trace (a file, or - for standard input; gzip is read transparently)',
       (y) =>
-        y
+        withFlameOptions(withFilterOptions(y))
           .positional('input', { type: 'string', demandOption: true, describe: 'input file or -' })
           .option('output', { alias: 'o', type: 'string', describe: 'output file, or - for standard output' })
           .option('from', { type: 'string', default: 'auto', choices: ['auto', ...inputs.map((a) => a.name)], describe: 'input format' })
@@ -78,6 +79,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             weight: a.weight as FoldedWeight | undefined,
             inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules },
             onDiagnostic: printer.onDiagnostic,
+            filters: filterSpecOf(a),
+            flame: flameOptionsOf(a),
           });
           io.stderr(printer.summary());
           if (!a.quiet) {

@@ -74,6 +74,8 @@ export interface SliceBegin {
   cat: string;
   depth: number;
   args?: Args;
+  /** CPU the call began on, when the input says. */
+  cpu?: number;
 }
 
 export interface SliceEnd {
