@@ -204,7 +204,9 @@ export class SliceBuilder {
     if (start < 0) start = 0;
     if (start > endTs) start = endTs;
     const a: Args = { ...(args ?? {}), synthesized: true };
-    this.out.push({ kind: 'begin', ts: start, track: t.info.id, name: label, cat, depth: 0, args: { synthesized: true } });
+    const begin: SliceBegin = { kind: 'begin', ts: start, track: t.info.id, name: label, cat, depth: 0, args: { synthesized: true } };
+    if (this.cpu !== undefined && this.cpu >= 0) begin.cpu = this.cpu;
+    this.out.push(begin);
     const total = endTs - start;
     this.out.push({
       kind: 'end',

@@ -13,10 +13,6 @@ import { buildFlameTree } from './tree.js';
 
 const XML_PROLOG = '<?xml version="1.0" standalone="no"?>\n';
 
-function baseName(p: string): string {
-  return p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
-}
-
 function weightText(stacks: FoldedStacks): string {
   const unit = stacks.unit();
   if (unit === 'us') return stacks.weight === 'total' ? 'total time (us, entry to exit)' : 'self time (us)';
@@ -53,7 +49,7 @@ export class FlameWriter implements OutputWriter {
     const f = this.opts.flame ?? {};
     const inverted = f.inverted === true;
     const minWidth = f.minWidth ?? DEFAULT_MIN_WIDTH_PX;
-    const input = this.opts.inputName ? baseName(this.opts.inputName) : '';
+    const input = this.opts.inputName ?? '';
     const info = this.stacks.info;
     const format = info ? `${info.format}${info.variant ? ` (${info.variant})` : ''}` : '';
     const data: Record<string, string> = {};
