@@ -6,6 +6,8 @@ import type { FoldedWeight } from '../outputs/types.js';
 import { VERSION } from '../version.js';
 import { DiagnosticPrinter } from './diagnostics-printer.js';
 import { batchCommand } from './batch.js';
+import { diffCommand } from './diff.js';
+import { openCommand } from './open.js';
 import { filterSpecOf, flameOptionsOf, withFilterOptions, withFlameOptions } from './filter-options.js';
 
 export interface CliIo {
@@ -109,10 +111,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         (msg) => (usageError = msg),
       ),
     )
+    .command(diffCommand(io, (c) => (code = c), (msg) => (usageError = msg)))
+    .command(openCommand(io, (c) => (code = c), (msg) => (usageError = msg)))
     .command('formats', 'list the input and output formats', {}, () => {
       io.stdout(formatsText());
     })
-    .demandCommand(1, 'give a command: convert, batch, formats (see --help)')
+    .demandCommand(1, 'give a command: convert, batch, diff, open, formats (see --help)')
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .epilogue('Exit codes: 0 success, 1 conversion failed (or warnings with --strict), 2 usage error.');
