@@ -47,7 +47,7 @@ describe('diff of folded profiles', () => {
     expect(frame('old')).toBeUndefined();
     const neg = diffSvg(diffProfiles(parseFolded(A), parseFolded(B)), { title: 'd', subtitle: '', unit: 'samples', negate: true });
     // Sized by the first profile: the vanished path is drawn, blue (it shrank by 5 of the largest change, 30).
-    expect(neg).toMatch(/<title>gone \(5 samples, 10\.00%; -5 samples self\)<\/title><rect [^>]*fill="rgb\(140,140,255\)"/);
+    expect(neg).toMatch(/<title>gone \(5 samples, 10\.00%; -5 samples self\)<\/title><rect [^>]*fill="rgb\(175,175,255\)"/);
   });
   it('the command writes folded or svg by the output name', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-diff-'));
