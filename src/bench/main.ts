@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFunctionGraph } from './gen-function-graph.js';
 import { generateLttngText } from './gen-lttng.js';
 import { benchBatch } from './batch.js';
+import { benchFlameGraph } from './flamegraph.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MB = 1024 * 1024;
@@ -120,3 +121,11 @@ for (const r of batchRows) {
       .padStart(7)}  ${r.mbPerSec.toFixed(1).padStart(5)}  ${r.identical === undefined ? '' : r.identical ? 'yes' : 'NO'}\n`,
   );
 }
+
+// The svg flame graph of a 100,000-path profile: write time, size, frames drawn and merged, render.
+const fgb = await benchFlameGraph(dir);
+process.stdout.write(
+  `\nsvg flame graph of ${fgb.paths} paths: written in ${fgb.writeSeconds.toFixed(2)} s, ${(fgb.bytes / MB).toFixed(2)} MB, ` +
+    `${fgb.frames} frames drawn, ${fgb.merged} merged under 0.1 px` +
+    (fgb.renderMs === undefined ? ' (no Chromium: render not measured)\n' : `, loaded and painted by Chromium in ${fgb.renderMs} ms\n`),
+);
