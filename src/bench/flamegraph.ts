@@ -50,6 +50,8 @@ async function renderMs(file: string): Promise<number | undefined> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-bench-chromium-'));
   const child = spawn(bin, ['--headless', '--no-sandbox', '--disable-gpu', '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    // Its own process group: Debian's chromium is a wrapper script, and the browser must go too.
+    detached: true,
   });
   try {
     const port = await new Promise<number>((resolve, reject) => {
@@ -74,8 +76,13 @@ async function renderMs(file: string): Promise<number | undefined> {
     await client.close();
     return ms;
   } finally {
-    child.kill('SIGKILL');
-    fs.rmSync(profile, { recursive: true, force: true });
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 
