@@ -189,6 +189,25 @@ describe.skipIf(!chromiumAvailable())('seed flame graphs in Chromium', () => {
     expect(page.errors).toEqual([]);
   }, 60_000);
 
+  it('--inverted draws an icicle (root on top) and zooms the same way; a differential graph opens too', async () => {
+    const file = path.join(ROOT, SEEDS[0][1]);
+    const { text } = await run(file, 'svg', { flame: { inverted: true } });
+    server.put('/icicle.svg', text);
+    const page = await browser.open(`${server.origin}/icicle.svg`, { width: 1200, height: 500 });
+    const frames = await page.evaluate<DomFrame[]>(READ_FRAMES);
+    const root = frames.find((f) => f.name === 'all')!;
+    for (const f of frames) if (f !== root) expect(f.y).toBeGreaterThan(root.y);
+    const t = frames.filter((f) => f.name === 'try_to_wake_up')[0]!;
+    await page.click(t.x + 20, t.y + 8);
+    const z = await page.evaluate<DomFrame[]>(READ_FRAMES);
+    expect(z.find((f) => f.name === 'try_to_wake_up' && !f.hidden)!.width).toBeCloseTo(SPAN, 0);
+    // Its callers (above it) stay, full width; its callees (below) are scaled; the rest is hidden.
+    for (const f of z) if (!f.hidden && f.y < t.y) expect(f.width).toBeCloseTo(SPAN, 0);
+    expect(z.filter((f) => f.hidden).length).toBeGreaterThan(0);
+    fs.writeFileSync(path.join(SHOTS, 'seed-000-icicle-zoom.png'), await page.screenshot());
+    expect(page.errors).toEqual([]);
+  }, 60_000);
+
   it('the html page embeds the same graph, with a legend and the diagnostics summary; its script works there', async () => {
     const file = path.join(ROOT, SEEDS[3][1]);
     const r = await run(file, 'html');

@@ -22,14 +22,6 @@ export interface FlameFrame {
   merged?: number;
 }
 
-interface Node {
-  name: string;
-  self: number;
-  value: number;
-  delta: number;
-  children: Map<string, Node>;
-}
-
 export interface TreeOptions {
   /**
    * Weights are inclusive (`--weight total`): a path's weight already holds its children's, so
@@ -51,89 +43,126 @@ export interface FlameTree {
   mergedFrames: number;
 }
 
-function node(name: string): Node {
-  return { name, self: 0, value: 0, delta: 0, children: new Map() };
+interface Open {
+  name: string;
+  depth: number;
+  x: number;
+  self: number;
+  /** Sum of the closed children's widths. */
+  children: number;
+  delta: number;
+  /** Its place in the output, reserved when it opens (parents come before their children). */
+  slot: number;
+  /** Frames under it, drawn or not. */
+  under: number;
 }
 
-function sum(n: Node, inclusive: boolean): number {
-  let c = 0;
-  for (const ch of n.children.values()) c += sum(ch, inclusive);
-  n.value = inclusive ? Math.max(n.self, c) : n.self + c;
-  if (inclusive) n.self = n.value - c;
-  return n.value;
+/** Element-wise order of frame lists: siblings by name, each subtree one contiguous run. */
+function compareFrames(a: string[], b: string[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return a.length - b.length;
 }
 
+/**
+ * One pass over the paths in frame order, with the stack of open frames: a frame closes when
+ * a path leaves it, and is then as wide as its own weight plus its children's. No node per
+ * distinct prefix is kept, so a million frames cost a million small objects only while open.
+ */
 export function buildFlameTree(lines: ReadonlyMap<string, number>, opts: TreeOptions = {}): FlameTree {
-  const root = node('all');
-  const insert = (path: string, w: number, d: number) => {
-    let n = root;
-    for (const part of path.split(';')) {
-      let c = n.children.get(part);
-      if (!c) n.children.set(part, (c = node(part)));
-      n = c;
-    }
-    n.self += w;
-    n.delta += d;
-  };
-  const paths = new Set(lines.keys());
-  if (opts.before) for (const p of opts.before.keys()) paths.add(p);
-  for (const p of [...paths].sort()) {
-    const w = lines.get(p) ?? 0;
-    insert(p, w, opts.before ? w - (opts.before.get(p) ?? 0) : 0);
-  }
-  const total = sum(root, opts.inclusive === true);
-  const min = total * (opts.minShare ?? 0);
+  const inclusive = opts.inclusive === true;
+  const keys = new Set(lines.keys());
+  if (opts.before) for (const p of opts.before.keys()) keys.add(p);
+  const paths = [...keys].map((p) => ({ p, f: p.split(';') })).sort((a, b) => compareFrames(a.f, b.f));
+  // Widths are known only at the end, so the minimum is applied in a second, cheap pass over
+  // the root's total: first sum every path.
+  let total = 0;
+  if (!inclusive) for (const p of paths) total += lines.get(p.p) ?? 0;
   const frames: FlameFrame[] = [];
   let maxDepth = 0;
-  let mergedFrames = 0;
-  const count = (n: Node): number => {
-    let k = 1;
-    for (const c of n.children.values()) k += count(c);
-    return k;
-  };
-  // Iterative walk: call paths can be 512 frames deep and there may be millions of them.
-  const todo: { n: Node; depth: number; x: number }[] = [{ n: root, depth: 0, x: 0 }];
-  while (todo.length) {
-    const { n, depth, x } = todo.pop()!;
-    const kind: DrawnKind = depth === 0 ? 'root' : (opts.kinds?.get(n.name) ?? 'kernel');
-    const f: FlameFrame = { name: n.name, kind, depth, x, w: n.value, self: n.self };
-    if (opts.before) f.delta = n.delta;
-    frames.push(f);
-    if (depth > maxDepth) maxDepth = depth;
-    const kids = [...n.children.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    let cx = x;
-    const next: { n: Node; depth: number; x: number }[] = [];
-    for (let i = 0; i < kids.length; ) {
-      const c = kids[i]!;
-      if (c.value === 0) {
-        i++;
-        continue;
-      }
-      if (c.value >= min) {
-        next.push({ n: c, depth: depth + 1, x: cx });
-        cx += c.value;
-        i++;
-        continue;
-      }
-      // A run of narrow siblings: one merged frame when together they are wide enough.
-      let w = 0;
-      let k = 0;
-      let hidden = 0;
-      const x0 = cx;
-      while (i < kids.length && kids[i]!.value < min) {
-        w += kids[i]!.value;
-        hidden += count(kids[i]!);
-        k++;
-        i++;
-      }
-      cx += w;
-      mergedFrames += hidden;
-      if (w >= min && w > 0) {
-        frames.push({ name: `${k} frames`, kind: 'merged', depth: depth + 1, x: x0, w, self: w, merged: hidden });
-        if (depth + 1 > maxDepth) maxDepth = depth + 1;
-      }
+  let zero = 0;
+  const rootOpen = (): Open => ({ name: 'all', depth: 0, x: 0, self: 0, children: 0, delta: 0, slot: -1, under: 0 });
+  const stack: Open[] = [rootOpen()];
+  const HOLE = undefined as unknown as FlameFrame;
+  /** Per depth: the run of narrow closed siblings waiting to be merged. */
+  const runs: { x: number; w: number; k: number; under: number }[] = [];
+  let min = 0;
+  const flushRun = (depth: number) => {
+    const r = runs[depth];
+    if (!r) return;
+    runs[depth] = undefined as never;
+    if (r.w >= min && r.w > 0) {
+      frames.push({ name: `${r.k} frames`, kind: 'merged', depth, x: r.x, w: r.w, self: r.w, merged: r.under });
+      if (depth > maxDepth) maxDepth = depth;
     }
-    for (let i = next.length - 1; i >= 0; i--) todo.push(next[i]!);
+  };
+  const close = () => {
+    const o = stack.pop()!;
+    flushRun(o.depth + 1);
+    const w = inclusive ? Math.max(o.self, o.children) : o.self + o.children;
+    const self = inclusive ? w - o.children : o.self;
+    const parent = stack[stack.length - 1]!;
+    parent.children += w;
+    parent.under += o.under + 1;
+    if (w === 0) {
+      frames.length = o.slot;
+      zero += o.under + 1;
+      return;
+    }
+    if (w < min) {
+      // Narrow: it and everything under it become part of a merged run of siblings.
+      frames.length = o.slot;
+      const r = runs[o.depth];
+      if (r) {
+        r.w += w;
+        r.k++;
+        r.under += o.under + 1;
+      } else runs[o.depth] = { x: o.x, w, k: 1, under: o.under + 1 };
+      return;
+    }
+    flushRun(o.depth);
+    const kind: DrawnKind = opts.kinds?.get(o.name) ?? 'kernel';
+    const f: FlameFrame = { name: o.name, kind, depth: o.depth, x: o.x, w, self };
+    if (opts.before) f.delta = o.delta;
+    frames[o.slot] = f;
+    if (o.depth > maxDepth) maxDepth = o.depth;
+  };
+  const pass = () => {
+    for (const { p, f } of paths) {
+      let common = 0;
+      while (common < f.length && common + 1 < stack.length && stack[common + 1]!.name === f[common]) common++;
+      while (stack.length > common + 1) close();
+      for (let i = common; i < f.length; i++) {
+        const parent = stack[stack.length - 1]!;
+        stack.push({ name: f[i]!, depth: i + 1, x: parent.x + parent.children, self: 0, children: 0, delta: 0, slot: frames.length, under: 0 });
+        frames.push(HOLE);
+      }
+      const leaf = stack[stack.length - 1]!;
+      const w = lines.get(p) ?? 0;
+      leaf.self += w;
+      if (opts.before) leaf.delta += w - (opts.before.get(p) ?? 0);
+    }
+    while (stack.length > 1) close();
+    flushRun(1);
+  };
+  if (inclusive) {
+    // Inclusive weights: the total is the root's width, known after one pass without merging.
+    pass();
+    const root = stack[0]!;
+    total = root.children;
+    frames.length = 0;
+    maxDepth = 0;
+    zero = 0;
+    runs.length = 0;
+    stack[0] = rootOpen();
   }
-  return { frames, total, maxDepth, mergedFrames };
+  min = total * (opts.minShare ?? 0);
+  pass();
+  const root = stack[0]!;
+  const rootFrame: FlameFrame = { name: 'all', kind: 'root', depth: 0, x: 0, w: root.children, self: 0 };
+  if (opts.before) rootFrame.delta = root.delta;
+  let drawn = 0;
+  for (const f of frames) if (f.kind !== 'merged') drawn++;
+  frames.unshift(rootFrame);
+  return { frames, total: root.children, maxDepth, mergedFrames: root.under - drawn - zero };
 }
