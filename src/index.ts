@@ -31,3 +31,7 @@ export { EventFilter, FilterError, describeFilters } from './model/filter.js';
 export type { FilterSpec } from './model/filter.js';
 export { parseFolded, diffProfiles, diffFoldedText, diffSvg } from './outputs/flamegraph/diff.js';
 export { serveTrace, uiLink, PERFETTO_UI, PERFETTO_PORT } from './pipeline/serve.js';
+export { activePath, ActivePathError, renderActivePath, pathFormatFor, pathCsv, pathTop, pathTrackEvents, buildHistories, walkPath, PATH_FORMATS } from './analyses/active-path/index.js';
+export type { ActivePath, ActivePathOptions, Segment, PathState, PathFormat, Uncertainty, WakeCause } from './analyses/active-path/index.js';
+export { readEvents } from './pipeline/read-events.js';
+export type { ReadEventsOptions, ReadEventsResult } from './pipeline/read-events.js';

@@ -9,6 +9,9 @@ import { batchCommand } from './batch.js';
 import { diffCommand } from './diff.js';
 import { openCommand } from './open.js';
 import { filterSpecOf, flameOptionsOf, withFilterOptions, withFlameOptions } from './filter-options.js';
+import { detectCommand } from './detect.js';
+import { perfInputOptions, withPerfOptions } from './perf-options.js';
+import { activePathCommand } from './active-path.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -43,7 +46,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'convert <input>',
       'convert one trace (a file, or - for standard input; gzip is read transparently)',
       (y) =>
-        withFlameOptions(withFilterOptions(y))
+        withFlameOptions(withFilterOptions(withPerfOptions(y)))
           .positional('input', { type: 'string', demandOption: true, describe: 'input file or -' })
           .option('output', { alias: 'o', type: 'string', describe: 'output file, or - for standard output' })
           .option('from', { type: 'string', default: 'auto', choices: ['auto', ...inputs.map((a) => a.name)], describe: 'input format' })
@@ -79,7 +82,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             from: a.from,
             to: a.to,
             weight: a.weight as FoldedWeight | undefined,
-            inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules },
+            inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules, ...perfInputOptions(a) },
             onDiagnostic: printer.onDiagnostic,
             filters: filterSpecOf(a),
             flame: flameOptionsOf(a),
@@ -111,12 +114,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         (msg) => (usageError = msg),
       ),
     )
+    .command(detectCommand(io, (c) => (code = c)))
+    .command(
+      activePathCommand(
+        io,
+        (c) => (code = c),
+        (msg) => (usageError = msg),
+      ),
+    )
     .command(diffCommand(io, (c) => (code = c), (msg) => (usageError = msg)))
     .command(openCommand(io, (c) => (code = c), (msg) => (usageError = msg)))
     .command('formats', 'list the input and output formats', {}, () => {
       io.stdout(formatsText());
     })
-    .demandCommand(1, 'give a command: convert, batch, diff, open, formats (see --help)')
+    .demandCommand(1, 'give a command: convert, batch, detect, active-path, diff, open, formats (see --help)')
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .epilogue('Exit codes: 0 success, 1 conversion failed (or warnings with --strict), 2 usage error.');

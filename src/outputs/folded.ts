@@ -10,7 +10,7 @@
  * - `count`: number of calls (or stack observations).
  * Lines are sorted; memory grows with the number of distinct paths only.
  */
-import type { TraceEvent, TraceInfo } from '../model/events.js';
+import type { Frame, TraceEvent, TraceInfo } from '../model/events.js';
 import { CAT } from '../model/events.js';
 import { frameLabel } from './common.js';
 import type { FoldedWeight, OutputAdapter, OutputOptions, OutputWriter } from './types.js';
@@ -55,6 +55,54 @@ class PathTrie {
   }
 }
 
+/**
+ * Profiler samples by path, as a trie keyed by frame object: inputs hand out the same Frame
+ * object for a frame line they have seen, so a sample costs one identity lookup per frame
+ * instead of building and hashing its path string. Equal names under different objects are
+ * merged when the paths are written.
+ */
+class FrameTrie {
+  private readonly roots = new Map<string, number>();
+  private readonly kids: Map<Frame, number>[] = [];
+  private readonly parent: number[] = [];
+  private readonly label: string[] = [];
+  private readonly weight: number[] = [];
+
+  private node(parent: number, label: string): number {
+    const id = this.parent.length;
+    this.parent.push(parent);
+    this.label.push(label);
+    this.weight.push(0);
+    this.kids.push(new Map());
+    return id;
+  }
+
+  add(root: string, frames: readonly Frame[], w: number) {
+    let n: number | undefined = this.roots.get(root);
+    if (n === undefined) this.roots.set(root, (n = this.node(-1, root)));
+    for (const f of frames) {
+      const m: Map<Frame, number> = this.kids[n]!;
+      let c: number | undefined = m.get(f);
+      if (c === undefined) m.set(f, (c = this.node(n, f.name)));
+      n = c;
+    }
+    this.weight[n]! += w;
+  }
+
+  get size(): number {
+    return this.parent.length;
+  }
+
+  each(fn: (path: string, weight: number) => void) {
+    for (let n = 0; n < this.parent.length; n++) {
+      if (this.weight[n] === 0) continue;
+      const parts: string[] = [];
+      for (let k = n; k >= 0; k = this.parent[k]!) parts.push(this.label[k]!);
+      fn(parts.reverse().join(';'), this.weight[n]!);
+    }
+  }
+}
+
 /** What drew a frame, for viewers that colour frames by origin. Kernel frames are not listed. */
 export type FrameKind = 'kernel' | 'module' | 'user' | 'synthesized' | 'unreliable';
 
@@ -70,6 +118,8 @@ export class FoldedStacks {
   private readonly timed: number[] = [];
   /** path → weight of stack samples. */
   private readonly counted = new Map<string, number>();
+  /** Summed periods of profiler samples, by path. */
+  private readonly profiled = new FrameTrie();
   readonly weight: FoldedWeight;
   /** Frames that are not plain kernel functions, by their token (first kind seen wins). */
   readonly kinds = new Map<string, FrameKind>();
@@ -110,6 +160,14 @@ export class FoldedStacks {
         this.timed[node] = (this.timed[node] ?? 0) + w;
         this.sliced = true;
       } else if (e.kind === 'sample') {
+        if (e.profile) {
+          // Profiler samples (perf): the process label above the root, periods summed; names
+          // are already folded-safe (the input applied FlameGraph's tidy rules).
+          this.profiled.add(e.profile.root, e.frames, e.profile.period);
+          for (const f of e.frames) if (f.name.endsWith('_[j]') || f.name.endsWith('_[i]')) this.kind(f.name, 'user');
+          this.sampled = true;
+          continue;
+        }
         if (e.frames.length === 0) continue;
         const path = e.frames
           .map((f) => {
@@ -138,7 +196,17 @@ export class FoldedStacks {
       }
     });
     for (const [p, v] of this.counted) lines.set(p, (lines.get(p) ?? 0) + v);
+    this.profiled.each((p, v) => lines.set(p, (lines.get(p) ?? 0) + v));
     return lines;
+  }
+
+  /** Paths in the folded file's order: byte order of the UTF-8 text, as `sort` and Perl's `cmp`. */
+  sortedPaths(lines: Map<string, number>): string[] {
+    const keys = [...lines.keys()];
+    // UTF-16 order differs from byte order only for characters beyond U+FFFF.
+    if (this.profiled.size > 0 && keys.some((k) => /[\ud800-\udfff]/.test(k))) keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    else keys.sort();
+    return keys;
   }
 
   /** What a weight counts: `us` (self or total time), `calls`, or `samples`. */
@@ -162,7 +230,7 @@ class FoldedWriter implements OutputWriter {
 
   end(): string {
     const lines = this.stacks.lines();
-    const keys = [...lines.keys()].sort();
+    const keys = this.stacks.sortedPaths(lines);
     let out = '';
     for (const k of keys) out += `${k} ${lines.get(k)}\n`;
     return out;
