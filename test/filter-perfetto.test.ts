@@ -20,16 +20,19 @@ interface Line {
   ts: number;
   kind: 'entry' | 'exit';
   open: boolean;
+  /** Printed duration, ns. */
+  dur: number;
 }
 
 /** `comm-tid [cpu] secs: funcgraph_entry|exit: ... | text`, by plain pattern matching. */
 function lines(text: string): Line[] {
   const out: Line[] = [];
-  const re = /^\s*.+?-(\d+)\s+\[\d+\]\s+(\d+)\.(\d{6}):\s+funcgraph_(entry|exit):.*\|\s*(.*?)\s*$/;
+  const re = /^\s*.+?-(\d+)\s+\[\d+\]\s+(\d+)\.(\d{6}):\s+funcgraph_(entry|exit):\D*(?:(\d+)\.(\d{3}) us)?.*\|\s*(.*?)\s*$/;
   for (const l of text.split('\n')) {
     const m = re.exec(l);
     if (!m) continue;
-    out.push({ tid: Number(m[1]), ts: Number(m[2]) * 1e9 + Number(m[3]) * 1e3, kind: m[4] as 'entry' | 'exit', open: m[5]!.endsWith('{') });
+    const dur = m[5] ? Number(m[5]) * 1000 + Number(m[6]) : 0;
+    out.push({ tid: Number(m[1]), ts: Number(m[2]) * 1e9 + Number(m[3]) * 1e3, kind: m[4] as 'entry' | 'exit', open: m[7]!.endsWith('{'), dur });
   }
   return out;
 }
@@ -73,7 +76,8 @@ describe.skipIf(!HAVE_CORPUS || !fs.existsSync(FILE))('filters on a real capture
     const secs = (ns: number) => `${Math.floor(ns / 1e9)}.${String(ns % 1e9).padStart(9, '0')}`;
     const inside = parsed.filter((l) => l.kind === 'entry' && l.ts >= a && l.ts <= b).length;
     // Calls begun before the capture get an enclosing slice that starts before everything on
-    // their task: every task that has one showed up before the window, so none starts inside.
+    // their task (at the exit minus its printed duration when that is earlier): none of them
+    // starts inside this window.
     const firstSeen = new Map<number, number>();
     for (const l of parsed) if (!firstSeen.has(l.tid)) firstSeen.set(l.tid, l.ts);
     const depth = new Map<number, number>();
@@ -81,7 +85,10 @@ describe.skipIf(!HAVE_CORPUS || !fs.existsSync(FILE))('filters on a real capture
       const d = depth.get(l.tid) ?? 0;
       if (l.kind === 'entry' && l.open) depth.set(l.tid, d + 1);
       else if (l.kind === 'exit' && d > 0) depth.set(l.tid, d - 1);
-      else if (l.kind === 'exit') expect(firstSeen.get(l.tid)!).toBeLessThan(a);
+      else if (l.kind === 'exit') {
+        const begin = Math.min(l.ts - l.dur, firstSeen.get(l.tid)! - 1);
+        expect(begin < a || begin > b, `enclosing slice of ${l.tid} at ${begin}`).toBe(true);
+      }
     }
     expect(inside).toBeGreaterThan(1000);
     const pb = await run(FILE, 'perfetto', { filters: { time: `${secs(a)}..${secs(b)}` } });
