@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium, startStaticServer, type Browser, type Page, type StaticServer } from './support/chromium.js';
 import { ROOT, run } from './support/convert-helpers.js';
+import { diffProfiles, diffSvg, parseFolded } from '../src/outputs/flamegraph/diff.js';
 
 const SEEDS = [
   ['000', 'test/fixtures/dmesg/seed-000-memcached-rbinsert-histogram.txt'],
@@ -206,6 +207,17 @@ describe.skipIf(!chromiumAvailable())('seed flame graphs in Chromium', () => {
     expect(z.filter((f) => f.hidden).length).toBeGreaterThan(0);
     fs.writeFileSync(path.join(SHOTS, 'seed-000-icicle-zoom.png'), await page.screenshot());
     expect(page.errors).toEqual([]);
+
+    // Seed 000 against seed 001 (two workloads' rbinsert histograms): frames red and blue.
+    const a = parseFolded((await run(file, 'folded')).text);
+    const b = parseFolded((await run(path.join(ROOT, SEEDS[1][1]), 'folded')).text);
+    server.put('/diff.svg', diffSvg(diffProfiles(a, b, { normalize: true }), { title: 'diff', subtitle: '', unit: 'samples' }));
+    const d = await browser.open(`${server.origin}/diff.svg`, { width: 1200, height: 500 });
+    const fills = (await d.evaluate<DomFrame[]>(READ_FRAMES)).map((f) => f.fill);
+    expect(fills.some((f) => f.startsWith('rgb(255,'))).toBe(true);
+    expect(fills.some((f) => /^rgb\(\d+,\d+,255\)$/.test(f))).toBe(true);
+    fs.writeFileSync(path.join(SHOTS, 'diff-000-001.png'), await d.screenshot());
+    expect(d.errors).toEqual([]);
   }, 60_000);
 
   it('the html page embeds the same graph, with a legend and the diagnostics summary; its script works there', async () => {
