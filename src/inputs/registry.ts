@@ -1,10 +1,11 @@
 import { dmesg } from './dmesg/index.js';
+import { ftraceEvents } from './ftrace-events/index.js';
 import { functionGraph } from './function-graph.js';
 import { lttngText } from './lttng-text/index.js';
 import type { InputAdapter } from './types.js';
 
 /** Every input format, in sniffing order (strict formats first). */
-export const inputs: readonly InputAdapter[] = [functionGraph, dmesg, lttngText].sort((a, b) => a.priority - b.priority);
+export const inputs: readonly InputAdapter[] = [functionGraph, dmesg, lttngText, ftraceEvents].sort((a, b) => a.priority - b.priority);
 
 export function inputByName(name: string): InputAdapter | undefined {
   return inputs.find((a) => a.name === name);
