@@ -97,7 +97,12 @@ export class FtraceEventsParser implements InputParser {
   private info(): TraceEvent {
     const notes: Record<string, string> = {};
     if (this.tracer) notes.tracer = this.tracer;
-    if (this.release) notes.kernel_release = this.release;
+    if (this.release) {
+      notes.kernel = this.release;
+      // Perfetto decodes prev_state by the release; the letters are read into the >= 4.14 bits.
+      const [maj, min] = this.release.split('.').map(Number);
+      if (maj! > 4 || (maj === 4 && min! >= 14)) notes.kernel_release = this.release;
+    }
     if (this.cpus) notes.cpus = String(this.cpus);
     if (this.lost) notes.lost_events = String(this.lost);
     const layouts = [...this.layouts].sort();
@@ -159,7 +164,8 @@ export class FtraceEventsParser implements InputParser {
   }
 
   private event(h: EventHead, no: number) {
-    this.events++;
+    // What the headers said, before the first event (Perfetto's uname packet needs the release).
+    if (this.events++ === 0) this.b.out.push(this.info());
     this.layouts.add(h.layout);
     this.times.add(h.time);
     if (Number.isNaN(this.keyed.firstTs)) this.keyed.firstTs = h.ts;
@@ -225,6 +231,11 @@ export class FtraceEventsParser implements InputParser {
     if (t.startsWith('<') && t.endsWith('>')) {
       // An unresolved user frame: ` <00007f12...>`.
       bl.frames.push({ name: `0x${t.slice(1, -1).replace(/^0+(?=.)/, '')}` });
+      return;
+    }
+    if (t.endsWith(']') && t.includes('[+0x')) {
+      // sym-userobj: `/path/obj[+0xoff]`, the object and the offset in it.
+      bl.frames.push({ name: t });
       return;
     }
     const sym = symbol(t);
