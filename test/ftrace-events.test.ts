@@ -147,3 +147,39 @@ garbage
     expect(stacks[1]).toMatch(/,vfs_open,stack,4,path_openat;vfs_open,/);
   });
 });
+
+describe('function_graph lines among events', () => {
+  const mixed = `cpus=2
+       trace-cmd-1927  [001]   584.110481: funcgraph_entry:                   |  schedule() {
+       trace-cmd-1927  [001]   584.110482: funcgraph_entry:        1.041 us   |    __resched_curr();
+       trace-cmd-1927  [001]   584.110570: sched_switch:         trace-cmd:1927 [120] S ==> swapper/1:0 [120]
+          <idle>-0     [001]   584.110600: sched_wakeup:         trace-cmd:1927 [120] CPU:001
+          <idle>-0     [001]   584.110650: sched_switch:         swapper/1:0 [120] R ==> trace-cmd:1927 [120]
+       trace-cmd-1927  [001]   584.110700: funcgraph_exit:       ! 219.000 us |  }
+`;
+  it('go to the function-graph parser; events keep their meaning; threads meet by tid', async () => {
+    const parser = ftraceEvents.createParser({ file: 't', report: () => {}, options: {} });
+    const evs = [...parser.push(mixed.split('\n'), 1), ...parser.end()];
+    expect(evs.filter((e) => e.kind === 'sched-switch')).toHaveLength(2);
+    expect(evs.filter((e) => e.kind === 'sched-waking')).toHaveLength(1);
+    const slices = evs.flatMap((e) => (e.kind === 'end' ? [[e.name, e.ts - e.start]] : []));
+    expect(slices).toEqual([
+      ['__resched_curr', 1041],
+      ['schedule', 219_000],
+    ]);
+    const threads = evs.flatMap((e) => (e.kind === 'track' && e.track.kind === 'thread' ? [e.track.tid] : []));
+    expect(new Set(threads).has(1927)).toBe(true);
+    const ids = evs.flatMap((e) => (e.kind === 'track' ? [e.track.id] : []));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('give the same slices as the function-graph input for its standard layouts', async () => {
+    for (const s of ['trace-cmd-report.txt', 'context-switch-banners.txt', 'abstime-column.txt']) {
+      const file = `samples/function-graph/${s}`;
+      const a = await run(file, 'folded', { from: 'ftrace-events' });
+      const b = await run(file, 'folded', { from: 'function-graph' });
+      expect(a.text, s).toBe(b.text);
+      expect(a.result.diagnostics['ftrace-events.unparsed-line'] ?? 0).toBe(0);
+    }
+  });
+});

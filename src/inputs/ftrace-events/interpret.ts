@@ -19,6 +19,7 @@ import { isUnknownComm, TaskTable } from '../../model/tasks.js';
 import type { InputParser, ParseContext } from '../types.js';
 import { classify, symbol } from './fields.js';
 import { type Ev, Handlers } from './handlers.js';
+import { GraphLines, isGraphBody } from './graph.js';
 import { KeyedSlices } from './lanes.js';
 import { type EventHead, tokenizeLine } from './line.js';
 import { type Meaning, meaningOf } from './meaning.js';
@@ -56,6 +57,7 @@ export class FtraceEventsParser implements InputParser {
   private readonly lastName = new Map<number, string>();
   private readonly pendingFn = new Map<number, PendingFn>();
   private block: StackBlock | null = null;
+  private readonly graph: GraphLines;
   // what the info event says
   private tracer: string | undefined;
   private release: string | undefined;
@@ -78,6 +80,7 @@ export class FtraceEventsParser implements InputParser {
     this.keyed = new KeyedSlices(this.b, this.report);
     this.handlers = new Handlers(this.b, this.tasks, this.keyed, this.report);
     this.stacks = new StackBuilder(ctx.options);
+    this.graph = new GraphLines(ctx);
   }
 
   push(lines: string[], firstLine: number): TraceEvent[] {
@@ -88,6 +91,7 @@ export class FtraceEventsParser implements InputParser {
   end(): TraceEvent[] {
     this.endBlock();
     for (const cpu of [...this.pendingFn.keys()].sort((a, b) => a - b)) this.flushFn(cpu);
+    this.graph.end(this.b.out);
     this.b.closeAll();
     const evs = this.b.take();
     evs.unshift(this.info());
@@ -105,6 +109,7 @@ export class FtraceEventsParser implements InputParser {
     }
     if (this.cpus) notes.cpus = String(this.cpus);
     if (this.lost) notes.lost_events = String(this.lost);
+    if (this.graph.lines) notes.function_graph_lines = String(this.graph.lines);
     const layouts = [...this.layouts].sort();
     if (layouts.length) notes.layout = layouts.join(', ');
     if (this.times.has('integer')) notes.timestamps = 'integer clock counts (counter, uptime, x86-tsc or --raw-ts): taken as nanoseconds';
@@ -145,10 +150,14 @@ export class FtraceEventsParser implements InputParser {
         return;
       }
       case 'unparsed':
+        if (isGraphBody(raw)) {
+          this.graph.push(raw, no, this.b.out);
+          return;
+        }
         this.report('ftrace-events.unparsed-line', no, `not parsed (${t.why})`);
         return;
       case 'event':
-        this.event(t, no);
+        this.event(t, no, raw);
         return;
     }
   }
@@ -163,7 +172,7 @@ export class FtraceEventsParser implements InputParser {
     return this.tasks.track(tid, h.cpu);
   }
 
-  private event(h: EventHead, no: number) {
+  private event(h: EventHead, no: number, raw: string) {
     // What the headers said, before the first event (Perfetto's uname packet needs the release).
     if (this.events++ === 0) this.b.out.push(this.info());
     this.layouts.add(h.layout);
@@ -171,6 +180,10 @@ export class FtraceEventsParser implements InputParser {
     if (Number.isNaN(this.keyed.firstTs)) this.keyed.firstTs = h.ts;
     this.lastTs = h.ts;
     const p = classify(h.payload.replace(/^\(\+\d+\)\s+/, ''));
+    if (p.kind === 'event' && (p.name === 'funcgraph_entry' || p.name === 'funcgraph_exit')) {
+      this.graph.push(raw, no, this.b.out);
+      return;
+    }
     const track = this.trackOf(h);
     if (p.kind === 'stack') {
       const pend = this.pendingFn.get(h.cpu);
