@@ -146,7 +146,8 @@ function project(text: string, frames: boolean): Ev[] {
   const out: Ev[] = [];
   for (const e of evs) {
     if (e.kind === 'track' && e.track.kind === 'thread') tid.set(e.track.id, e.track.tid);
-    else if (e.kind === 'sched-switch') out.push([e.kind, e.ts, e.cpu, `${e.prevTid}:${e.prevComm}:${e.prevState}>${e.nextTid}:${e.nextComm}`]);
+    // trace-cmd's sched plugin prints a preempted task (bit 0x100) as plain `R`; -R prints the number.
+    else if (e.kind === 'sched-switch') out.push([e.kind, e.ts, e.cpu, `${e.prevTid}:${e.prevComm}:${e.prevState & 0xff}>${e.nextTid}:${e.nextComm}`]);
     else if (e.kind === 'sched-waking') out.push([e.kind, e.ts, e.wakerTid ?? -1, `${e.tid}:${e.comm}:${e.targetCpu}`]);
     else if (e.kind === 'sample') out.push([e.kind, e.ts, e.tid ?? -1, frames ? e.frames.map((x) => x.name).join(';') : e.title ?? '']);
     else if (e.kind === 'begin' || e.kind === 'end' || e.kind === 'instant') out.push([e.kind, e.ts, tid.get(e.track) ?? -1, e.name]);

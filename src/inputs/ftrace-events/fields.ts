@@ -87,7 +87,7 @@ export function classify(p: string): Payload {
   const next = p.charCodeAt(j);
   if (j > 0 && next === 58 /* : */ && (j + 1 === p.length || p.charCodeAt(j + 1) === 32)) {
     const rest = p.slice(j + 1).trim();
-    if (name === 'function' && !rest.includes('=') || rest.startsWith('ip=')) return functionLine(rest);
+    if (name === 'function' && (!rest.includes('=') || rest.startsWith('ip='))) return functionLine(rest);
     if (name === 'kernel_stack') return { kind: 'stack', user: false };
     if (name === 'user_stack') return { kind: 'stack', user: true };
     return { kind: 'event', name, rest };

@@ -187,8 +187,15 @@ export class Handlers {
         b.out.push({ kind: 'counter', ts: e.ts, track: b.cpuLane(cpu, `CPU ${cpu} ${m.arg}`), name: m.arg!, value: v });
         return;
       }
-      case Op.Marker:
-        return this.instant(e, e.rest || e.name, CAT.marker, { text: e.rest });
+      case Op.Marker: {
+        // tracefs `tracing_mark_write: text`; trace-cmd `print: tracing_mark_write: text`, -R `ip=… buf=text`.
+        let text = e.rest;
+        if (e.name === 'print') {
+          const buf = /(?:^|\s)buf=(.*)$/.exec(text);
+          text = buf ? buf[1]! : text.replace(/^[\w.]+: /, '');
+        }
+        return this.instant(e, text || e.name, CAT.marker, { text });
+      }
       default:
         return this.instant(e);
     }
