@@ -179,6 +179,15 @@ export class FtraceEventsParser implements InputParser {
     this.times.add(h.time);
     if (Number.isNaN(this.keyed.firstTs)) this.keyed.firstTs = h.ts;
     this.lastTs = h.ts;
+    if (h.layout === 'raw') {
+      // raw printers of print (`# ip buf`) and bprint/bputs (`: ip : msg`) entries: markers.
+      const m = /^(?:# [0-9a-f]+ |: [0-9a-f]+ : )(.*)$/.exec(h.payload);
+      if (m) {
+        this.lastName.set(h.cpu, 'print');
+        this.handlers.instant({ name: 'print', rest: m[1]!, ts: h.ts, cpu: h.cpu, tid: h.pid, flags: '', line: no, track: this.trackOf(h) }, m[1]! || 'print', CAT.marker, { text: m[1]! });
+        return;
+      }
+    }
     const p = classify(h.payload.replace(/^\(\+\d+\)\s+/, ''));
     if (p.kind === 'event' && (p.name === 'funcgraph_entry' || p.name === 'funcgraph_exit')) {
       this.graph.push(raw, no, this.b.out);
