@@ -1,6 +1,6 @@
 import { dmesg } from './dmesg/index.js';
 import { ftraceEvents } from './ftrace-events/index.js';
-import { functionGraph } from './function-graph.js';
+import { functionGraph } from './function-graph/index.js';
 import { lttngText } from './lttng-text/index.js';
 import type { InputAdapter } from './types.js';
 

@@ -6,7 +6,7 @@
  * task's calls and its events land on the same thread.
  */
 import type { TraceEvent } from '../../model/events.js';
-import { functionGraph } from '../function-graph.js';
+import { functionGraph } from '../function-graph/index.js';
 import type { InputParser, ParseContext } from '../types.js';
 
 /** Track ids of the function-graph parser start here (ours are far below). */
