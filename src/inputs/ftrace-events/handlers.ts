@@ -36,7 +36,6 @@ export class Handlers {
   private sawWaking = false;
   /** next pid of each CPU's last sched_switch. */
   private readonly lastNext = new Map<number, { tid: number; comm: string }>();
-  sawSwitch = false;
 
   constructor(
     private readonly b: SliceBuilder,
@@ -76,8 +75,10 @@ export class Handlers {
         return this.waking(e);
       case Op.Fork: {
         const a = parseKv(e.rest);
-        if (typeof a.child_pid === 'number') this.tasks.setComm(a.child_pid, String(a.child_comm ?? ''), false);
-        if (typeof a.child_pid === 'number') this.tasks.markExited(a.child_pid, false);
+        if (typeof a.child_pid === 'number') {
+          this.tasks.setComm(a.child_pid, String(a.child_comm ?? ''), false);
+          this.tasks.markExited(a.child_pid, false);
+        }
         return this.instant(e, e.name, CAT.event, a);
       }
       case Op.Exec:
@@ -225,7 +226,6 @@ export class Handlers {
     const p = parseSwitch(e.rest);
     if (!p) return this.malformed(e, 'no prev_pid/next_pid');
     const f = p.f;
-    this.sawSwitch = true;
     let state = f.prevState;
     if (Number.isNaN(state)) {
       this.report('ftrace-events.unknown-state', e.line, `prev_state ${String(p.args.prev_state)} has letters this reader does not know: taken as R`);
