@@ -15,6 +15,8 @@ export { SliceBuilder } from './model/slices.js';
 export { functionGraph } from './inputs/function-graph/index.js';
 export { dmesg } from './inputs/dmesg/index.js';
 export { lttngText } from './inputs/lttng-text/index.js';
+export { ftraceEvents } from './inputs/ftrace-events/index.js';
+export { TaskTable } from './model/tasks.js';
 export { StackBuilder } from './model/stacks.js';
 export { chromeJson } from './outputs/chrome-json.js';
 export { perfetto } from './outputs/perfetto.js';
