@@ -73,7 +73,7 @@ class FoldedWriter implements OutputWriter {
         let st = this.stacks.get(e.track);
         if (!st) this.stacks.set(e.track, (st = []));
         // A synthesised enclosing slice arrives after its children: it is a new root, not a child.
-        if (e.args?.synthesized === true) st.length = 0;
+        if (e.depth < st.length) st.length = e.depth;
         st.push(this.trie.child(st.length ? st[st.length - 1]! : 0, token(e.name)));
       } else if (e.kind === 'end') {
         if (!FOLDED_CATS.has(e.cat)) continue;
