@@ -4,7 +4,12 @@
  *
  * - Slices are `B`/`E` pairs written in the order the shared builder produced them: on every
  *   thread the times never go backwards, so a parent's `B` precedes its children's even at equal
- *   timestamps, and an `E` carries no name (it closes the innermost slice).
+ *   timestamps. An `E` repeats its `B`'s name and arguments: viewers match an `E` to the open
+ *   slice by name (Perfetto) or by name and arguments (speedscope's frame key), so an `E` that
+ *   differed would leave slices open and nest every later call inside them. What is learned only
+ *   at the exit (a return value, `truncated`) is added after the `B`'s arguments.
+ * - Synthesised slices say so by their name (`[before trace start]`, `[truncated] func`), not by
+ *   an argument, so the frame key stays the function's.
  * - `ts` is microseconds with up to three decimals: nanosecond precision, exactly.
  * - Per-CPU lanes (what ran, irqs, softirqs) are threads of a `CPUs` process; lanes that belong
  *   to no thread are threads of a `Global` process.
@@ -38,8 +43,10 @@ class ChromeWriter implements OutputWriter {
   private readonly ids: { pid: number; tid: number }[] = [];
   private readonly namedPids = new Map<number, string>();
   private readonly lanes = new Map<string, number>();
-  /** Per-CPU: the thread slice open on the CPU lane (sched), to end it at the next switch. */
-  private readonly running = new Map<number, boolean>();
+  /** Per-CPU: the `B` open on the CPU lane (sched), to end it at the next switch. */
+  private readonly running = new Map<number, string>();
+  /** Per lane (`cpu:what`): the open `B`s of irq and softirq lanes, innermost last. */
+  private readonly laneOpen = new Map<string, string[]>();
   private lastTs = 0;
   private parts: string[] = [];
 
@@ -109,6 +116,7 @@ class ChromeWriter implements OutputWriter {
   }
 
   private event(e: TraceEvent) {
+    if ('ts' in e && e.ts > this.lastTs) this.lastTs = e.ts;
     switch (e.kind) {
       case 'info':
         this.info = e;
@@ -117,13 +125,13 @@ class ChromeWriter implements OutputWriter {
         this.track(e.track);
         return;
       case 'begin':
-        this.lastTs = e.ts;
         this.emit(`{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.args)}}`);
         return;
-      case 'end':
-        this.lastTs = e.ts;
-        this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)}${argsJson(e.args)}}`);
+      case 'end': {
+        const args = e.beginArgs ? (e.args ? { ...e.beginArgs, ...e.args } : e.beginArgs) : e.args;
+        this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
         return;
+      }
       case 'instant':
         this.emit(`{"ph":"i","s":"t",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.args)}}`);
         return;
@@ -149,17 +157,17 @@ class ChromeWriter implements OutputWriter {
       case 'sched-switch': {
         const l = this.lane(e.cpu, 'sched');
         const pt = `"pid":${l.pid},"tid":${l.tid}`;
-        if (this.running.get(e.cpu)) this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(e.ts)}}`);
-        this.running.set(e.cpu, true);
-        this.emit(
-          `{"ph":"B",${pt},"ts":${nsToUsString(e.ts)},"cat":"sched","name":${q(e.nextTid === 0 ? 'swapper' : e.nextComm)},"args":${q({
-            tid: e.nextTid,
-            prio: e.nextPrio,
-            prev_comm: e.prevComm,
-            prev_tid: e.prevTid,
-            prev_state: e.prevState,
-          })}}`,
-        );
+        const open = this.running.get(e.cpu);
+        if (open !== undefined) this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(e.ts)},${open}}`);
+        const key = `"cat":"sched","name":${q(e.nextTid === 0 ? 'swapper' : e.nextComm)},"args":${q({
+          tid: e.nextTid,
+          prio: e.nextPrio,
+          prev_comm: e.prevComm,
+          prev_tid: e.prevTid,
+          prev_state: e.prevState,
+        })}`;
+        this.running.set(e.cpu, key);
+        this.emit(`{"ph":"B",${pt},"ts":${nsToUsString(e.ts)},${key}}`);
         return;
       }
       case 'sched-waking': {
@@ -178,17 +186,15 @@ class ChromeWriter implements OutputWriter {
       case 'irq': {
         const l = this.lane(e.cpu, 'irq');
         const pt = `"pid":${l.pid},"tid":${l.tid}`;
-        if (e.phase === 'entry')
-          this.emit(`{"ph":"B",${pt},"ts":${nsToUsString(e.ts)},"cat":"irq","name":${q(`IRQ ${e.irq}${e.name ? ` (${e.name})` : ''}`)},"args":${q({ irq: e.irq, tid: e.tid })}}`);
-        else this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(e.ts)}${e.ret !== undefined ? `,"args":{"ret":${e.ret}}` : ''}}`);
+        if (e.phase === 'entry') this.laneBegin(e.cpu, 'irq', pt, e.ts, `"cat":"irq","name":${q(`IRQ ${e.irq}${e.name ? ` (${e.name})` : ''}`)},"args":${q({ irq: e.irq, tid: e.tid })}`);
+        else this.laneEnd(e.cpu, 'irq', pt, e.ts);
         return;
       }
       case 'softirq': {
         const l = this.lane(e.cpu, 'softirq');
         const pt = `"pid":${l.pid},"tid":${l.tid}`;
-        if (e.phase === 'entry')
-          this.emit(`{"ph":"B",${pt},"ts":${nsToUsString(e.ts)},"cat":"softirq","name":${q(softirqName(e.vec))},"args":${q({ vec: e.vec, tid: e.tid })}}`);
-        else this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(e.ts)}}`);
+        if (e.phase === 'entry') this.laneBegin(e.cpu, 'softirq', pt, e.ts, `"cat":"softirq","name":${q(softirqName(e.vec))},"args":${q({ vec: e.vec, tid: e.tid })}`);
+        else this.laneEnd(e.cpu, 'softirq', pt, e.ts);
         return;
       }
       case 'process':
@@ -198,10 +204,31 @@ class ChromeWriter implements OutputWriter {
     }
   }
 
+  /** `key` is the `cat`, `name` and `args` members, repeated on the matching `E`. */
+  private laneBegin(cpu: number, what: string, pt: string, ts: number, key: string) {
+    const k = `${cpu}:${what}`;
+    let st = this.laneOpen.get(k);
+    if (!st) this.laneOpen.set(k, (st = []));
+    st.push(key);
+    this.emit(`{"ph":"B",${pt},"ts":${nsToUsString(ts)},${key}}`);
+  }
+
+  /** An exit with no entry open on its lane closes nothing: it stays visible as an instant. */
+  private laneEnd(cpu: number, what: string, pt: string, ts: number) {
+    const key = this.laneOpen.get(`${cpu}:${what}`)?.pop();
+    if (key !== undefined) this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(ts)},${key}}`);
+    else this.emit(`{"ph":"i","s":"t",${pt},"ts":${nsToUsString(ts)},"cat":${q(what)},"name":${q(`${what} exit`)}}`);
+  }
+
   end(): string {
     // Viewers reject an empty traceEvents array: always hold at least the process metadata.
     if (this.first) this.meta('process_name', GLOBAL_LANES_PID, GLOBAL_LANES_PID, 'Global');
-    for (const [cpu, open] of this.running) if (open) this.emit(`{"ph":"E",${`"pid":${CPU_LANES_PID},"tid":${this.lane(cpu, 'sched').tid}`},"ts":${nsToUsString(this.lastTs)}}`);
+    for (const [cpu, open] of this.running) this.emit(`{"ph":"E","pid":${CPU_LANES_PID},"tid":${this.lane(cpu, 'sched').tid},"ts":${nsToUsString(this.lastTs)},${open}}`);
+    for (const [k, st] of this.laneOpen) {
+      const [cpu, what] = k.split(':');
+      const tid = this.lane(Number(cpu), what!).tid;
+      while (st.length) this.emit(`{"ph":"E","pid":${CPU_LANES_PID},"tid":${tid},"ts":${nsToUsString(this.lastTs)},${st.pop()}}`);
+    }
     const { meta, diagnostics } = traceMetadata(this.info, this.opts);
     const other: Record<string, unknown> = { ...meta };
     if (this.opts.diagnostics) other.diagnostics = diagnostics;
