@@ -353,7 +353,7 @@ function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenR
         if (!p || p.kind === 'ident') return { kind: 'malformed', why: 'unreadable function column' };
         return { ...base, ...p, dur: d };
       }
-      return { ...base, kind: 'event', text: event, dur: -1, args: fieldArgs(rest) };
+      return { ...base, kind: 'event', text: event, dur: -1, args: event === 'print' ? { text: rest.trim() } : fieldArgs(rest) };
     }
   }
   const dm = RE_DROPPED.exec(s);
@@ -484,6 +484,10 @@ interface CpuState {
   pending: FgLine[] | null;
   /** Rebuilt time cursor of this CPU (no timestamps in the input). */
   cursor: number;
+  /** Time of this CPU's last line (-1 before the first). */
+  last: number;
+  /** `[N EVENTS DROPPED]` lines waiting for the CPU's next line. */
+  lost: { count: number; line: number }[];
 }
 
 class FunctionGraphParser implements InputParser {
@@ -497,6 +501,8 @@ class FunctionGraphParser implements InputParser {
   private sawTraceCmd = false;
   private tracerName: string | undefined;
   private calls = 0;
+  /** Time of the last line of any CPU (where markers of a CPU without lines are drawn). */
+  private lastAny = RECONSTRUCTED_ORIGIN_NS;
   private readonly report: Report;
 
   constructor(ctx: ParseContext) {
@@ -512,7 +518,7 @@ class FunctionGraphParser implements InputParser {
   private cpu(n: number): CpuState {
     let c = this.cpus.get(n);
     if (!c) {
-      c = { task: -1, pending: null, cursor: RECONSTRUCTED_ORIGIN_NS };
+      c = { task: -1, pending: null, cursor: RECONSTRUCTED_ORIGIN_NS, last: -1, lost: [] };
       this.cpus.set(n, c);
     }
     return c;
@@ -529,6 +535,7 @@ class FunctionGraphParser implements InputParser {
       this.tok.pendingName = undefined;
     }
     this.flushAllPending();
+    for (const [n, c] of this.cpus) if (c.lost.length) this.flushLost(n, c, c.last >= 0 ? c.last : this.lastAny);
     this.b.closeAll();
     const evs = this.b.take();
     evs.unshift(this.info());
@@ -572,10 +579,8 @@ class FunctionGraphParser implements InputParser {
         return;
       case 'dropped':
         this.report('function-graph.events-lost', no, `CPU ${t.cpu} lost ${t.count || 'some'} events`);
-        this.b.instant(this.b.cpuLane(t.cpu, `CPU ${t.cpu} events`), this.lastTimeOnCpu(t.cpu), 'events lost', CAT.marker, no, {
-          cpu: t.cpu,
-          count: t.count,
-        });
+        // Drawn at the time of the CPU's next line: the loss happened just before it.
+        this.cpu(t.cpu).lost.push({ count: t.count, line: no });
         return;
       case 'switch':
         this.contextSwitch(t.cpu, t.from, t.to, no);
@@ -585,8 +590,12 @@ class FunctionGraphParser implements InputParser {
     }
   }
 
-  private lastTimeOnCpu(cpu: number): number {
-    return this.cpus.get(cpu)?.cursor ?? RECONSTRUCTED_ORIGIN_NS;
+  /** Markers of lost events on a CPU, at `ts`. */
+  private flushLost(cpu: number, c: CpuState, ts: number) {
+    for (const m of c.lost) {
+      this.b.instant(this.b.cpuLane(cpu, `CPU ${cpu} events`), ts, `${m.count || 'some'} events lost`, CAT.marker, m.line, { cpu, count: m.count });
+    }
+    c.lost = [];
   }
 
   /** A second `# tracer:` header: what was open in the previous trace stays unfinished. */
@@ -662,6 +671,57 @@ class FunctionGraphParser implements InputParser {
     this.apply(l, this.b.cpuThread(l.cpu), c);
   }
 
+  /**
+   * A `}` is checked against the call it would close. With a `/* func *\/` tail naming an outer
+   * open call, or a printed duration that the innermost call cannot have (with timestamps: it
+   * began later than the duration says; without: an outer call's observed time matches the
+   * duration and the innermost's is far from it), the calls opened after the one it fits lost
+   * their exits (lines lost or repeated in a paste): they are closed at the last time of the
+   * thread, reported, and the `}` closes the call it fits.
+   */
+  private resync(track: number, l: FgLine, now: number, abs: boolean) {
+    const b = this.b;
+    const depth = b.depth(track);
+    if (depth < 2) return;
+    let k = -1;
+    if (l.tail !== undefined) {
+      const named = (n: string) => n === l.tail || n.startsWith(`${l.tail} [`);
+      if (named(b.openAt(track, 0)!.name)) return;
+      for (let i = 1; i < depth; i++) {
+        if (named(b.openAt(track, i)!.name)) {
+          k = i;
+          break;
+        }
+      }
+    } else if (l.dur >= 0) {
+      const d = l.dur;
+      const elapsed = (i: number) => now - b.openAt(track, i)!.start;
+      // With timestamps the elapsed time is the call's duration (printed times are in
+      // microseconds). Without, it is only the sum of what was printed inside, gaps unknown, so
+      // the evidence must be strong: a closer of at least 10 us, the innermost call's insides
+      // under a quarter of it, and an outer call's insides within 1 % of it.
+      const fits = abs
+        ? (i: number) => Math.abs(elapsed(i) - d) <= Math.max(1000, d * 0.02)
+        : (i: number) => Math.abs(elapsed(i) - d) <= d * 0.01;
+      if (abs ? fits(0) : d < 10_000 || elapsed(0) * 4 >= d) return;
+      for (let i = 1; i < depth; i++) {
+        if (fits(i)) {
+          k = i;
+          break;
+        }
+        if (elapsed(i) > d + Math.max(1000, d * 0.02)) break;
+      }
+    }
+    if (k < 1) return;
+    const target = b.openAt(track, k)!.name;
+    const lost: string[] = [];
+    for (let i = 0; i < k; i++) lost.push(b.openAt(track, i)!.name);
+    const why = l.tail !== undefined ? `its comment names ${l.tail}` : `its ${(l.dur / 1000).toFixed(3)} us fit ${target}`;
+    this.report('function-graph.resync', l.line, `closing brace matched to ${target} (${why}); ${lost.join(', ')} lost ${k === 1 ? 'its exit' : 'their exits'}`);
+    const at = b.lastTime(track) ?? now;
+    for (let i = 0; i < k; i++) b.end(track, at, l.line, undefined, undefined, { truncated: true });
+  }
+
   /** Interprets one line on a known track. */
   private apply(l: FgLine, track: number, c: CpuState) {
     const b = this.b;
@@ -673,6 +733,9 @@ class FunctionGraphParser implements InputParser {
       c.cursor += 1000;
       now = c.cursor;
     }
+    if (c.lost.length) this.flushLost(l.cpu, c, now);
+    c.last = now;
+    this.lastAny = now;
     switch (l.kind) {
       case 'entry':
         this.calls++;
@@ -686,6 +749,7 @@ class FunctionGraphParser implements InputParser {
         return;
       }
       case 'exit': {
+        this.resync(track, l, now, abs);
         let endTs = now;
         const open = b.openStart(track);
         if (!abs && l.dur >= 0) {
@@ -706,9 +770,12 @@ class FunctionGraphParser implements InputParser {
         return;
       case 'event': {
         if (l.text === 'print') {
+          // `print: ip: message` (trace_print_print): the message names the marker.
           const text = String(l.args?.text ?? '');
-          const m = /^\s*(?:\S+:\s*)?(.*)$/.exec(text);
-          b.instant(track, now, m?.[1] ?? text, CAT.marker, l.line, l.args);
+          const m = /^([\w.$]+):\s?(.*)$/.exec(text);
+          const msg = (m ? m[2]! : text).trim();
+          const args: Args = m ? { ip: m[1]!, text: m[2]! } : { text };
+          b.instant(track, now, msg || 'print', CAT.marker, l.line, args);
         } else b.instant(track, now, l.text, CAT.event, l.line, l.args);
         return;
       }
