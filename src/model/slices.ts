@@ -143,6 +143,11 @@ export class SliceBuilder {
     return st.length ? st[st.length - 1]!.start : undefined;
   }
 
+  /** The input has data at `ts` even if no slice or instant is there (the observed window begins by then). */
+  observe(ts: number): void {
+    if (ts < this.windowStart) this.windowStart = ts;
+  }
+
   /** Name and start of the open slice `k` levels below the innermost (0 = innermost), or undefined. */
   openAt(track: number, k: number): { name: string; start: number } | undefined {
     const st = this.tracks[track]!.stack;
