@@ -14,7 +14,7 @@
  * - Per-CPU lanes (what ran, irqs, softirqs) are threads of a `CPUs` process; lanes that belong
  *   to no thread are threads of a `Global` process.
  */
-import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
+import type { Args, SliceBegin, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
 import { PSEUDO_TID_BASE } from '../model/slices.js';
 import { nsToUsString } from '../model/time.js';
 import { softirqName, traceMetadata } from './common.js';
@@ -48,6 +48,12 @@ class ChromeWriter implements OutputWriter {
   /** Per lane (`cpu:what`): the open `B`s of irq and softirq lanes, innermost last. */
   private readonly laneOpen = new Map<string, string[]>();
   private lastTs = 0;
+  /**
+   * The last `B`, held until the next event: when that is its own `E` (a leaf call), the `B`
+   * gets the exit's arguments too, so both have one key and speedscope, which at equal times
+   * takes a `B` first only when its key equals the `E`'s, opens a zero-length call before closing it.
+   */
+  private pending: SliceBegin | undefined;
   private parts: string[] = [];
 
   constructor(private readonly opts: OutputOptions) {}
@@ -115,8 +121,17 @@ class ChromeWriter implements OutputWriter {
     return out || null;
   }
 
+  /** Writes the held `B` with the arguments it began with. */
+  private flushPending() {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.emit(`{"ph":"B",${this.pt(p.track)},"ts":${nsToUsString(p.ts)},"cat":${q(p.cat)},"name":${q(p.name)}${argsJson(p.args)}}`);
+  }
+
   private event(e: TraceEvent) {
     if ('ts' in e && e.ts > this.lastTs) this.lastTs = e.ts;
+    if (this.pending && e.kind !== 'end' && e.kind !== 'begin') this.flushPending();
     switch (e.kind) {
       case 'info':
         this.info = e;
@@ -125,10 +140,17 @@ class ChromeWriter implements OutputWriter {
         this.track(e.track);
         return;
       case 'begin':
-        this.emit(`{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.args)}}`);
+        this.flushPending();
+        this.pending = e;
         return;
       case 'end': {
         const args = e.beginArgs ? (e.args ? { ...e.beginArgs, ...e.args } : e.beginArgs) : e.args;
+        const p = this.pending;
+        if (p && p.track === e.track && p.depth === e.depth) {
+          // Its B is still here: both carry the arguments learned at the exit (one frame key).
+          this.pending = undefined;
+          this.emit(`{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(p.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
+        } else this.flushPending();
         this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
         return;
       }
@@ -221,6 +243,7 @@ class ChromeWriter implements OutputWriter {
   }
 
   end(): string {
+    this.flushPending();
     // Viewers reject an empty traceEvents array: always hold at least the process metadata.
     if (this.first) this.meta('process_name', GLOBAL_LANES_PID, GLOBAL_LANES_PID, 'Global');
     for (const [cpu, open] of this.running) this.emit(`{"ph":"E","pid":${CPU_LANES_PID},"tid":${this.lane(cpu, 'sched').tid},"ts":${nsToUsString(this.lastTs)},${open}}`);
@@ -241,7 +264,7 @@ class ChromeWriter implements OutputWriter {
 
 export const chromeJson: OutputAdapter = {
   name: 'chrome-json',
-  description: 'Chrome Trace Event Format JSON (Perfetto UI, chrome://tracing, speedscope)',
+  description: 'Chrome Trace Event Format JSON (Perfetto UI; speedscope (function-graph, lttng-text); for stack inputs use folded)',
   extensions: ['.json'],
   binary: false,
   createWriter: (o) => new ChromeWriter(o),
