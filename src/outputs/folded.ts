@@ -111,7 +111,7 @@ class FoldedWriter implements OutputWriter {
 
 export const folded: OutputAdapter = {
   name: 'folded',
-  description: 'folded stacks for flame graphs (flamegraph.pl, inferno, speedscope, Perfetto)',
+  description: 'folded stacks for flame graphs (speedscope, Perfetto UI)',
   extensions: ['.folded', '.collapsed'],
   binary: false,
   createWriter: (o) => new FoldedWriter(o),
