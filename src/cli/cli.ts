@@ -6,6 +6,9 @@ import type { FoldedWeight } from '../outputs/types.js';
 import { VERSION } from '../version.js';
 import { DiagnosticPrinter } from './diagnostics-printer.js';
 import { batchCommand } from './batch.js';
+import { detectCommand } from './detect.js';
+import { perfInputOptions, withPerfOptions } from './perf-options.js';
+import { activePathCommand } from './active-path.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -40,7 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'convert <input>',
       'convert one trace (a file, or - for standard input; gzip is read transparently)',
       (y) =>
-        y
+        withPerfOptions(y)
           .positional('input', { type: 'string', demandOption: true, describe: 'input file or -' })
           .option('output', { alias: 'o', type: 'string', describe: 'output file, or - for standard output' })
           .option('from', { type: 'string', default: 'auto', choices: ['auto', ...inputs.map((a) => a.name)], describe: 'input format' })
@@ -76,7 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             from: a.from,
             to: a.to,
             weight: a.weight as FoldedWeight | undefined,
-            inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules },
+            inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules, ...perfInputOptions(a) },
             onDiagnostic: printer.onDiagnostic,
           });
           io.stderr(printer.summary());
@@ -106,10 +109,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         (msg) => (usageError = msg),
       ),
     )
+    .command(detectCommand(io, (c) => (code = c)))
+    .command(
+      activePathCommand(
+        io,
+        (c) => (code = c),
+        (msg) => (usageError = msg),
+      ),
+    )
     .command('formats', 'list the input and output formats', {}, () => {
       io.stdout(formatsText());
     })
-    .demandCommand(1, 'give a command: convert, batch, formats (see --help)')
+    .demandCommand(1, 'give a command: convert, batch, detect, active-path, formats (see --help)')
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .epilogue('Exit codes: 0 success, 1 conversion failed (or warnings with --strict), 2 usage error.');

@@ -18,6 +18,7 @@ import type { Args, SliceBegin, TraceEvent, TraceInfo, TrackInfo } from '../mode
 import { PSEUDO_TID_BASE } from '../model/slices.js';
 import { nsToUsString } from '../model/time.js';
 import { softirqName, traceMetadata } from './common.js';
+import { FlameChart } from './flame-chart.js';
 import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 /** pid of the process that groups per-CPU lanes, and of the one for global lanes. */
@@ -55,6 +56,11 @@ class ChromeWriter implements OutputWriter {
    */
   private pending: SliceBegin | undefined;
   private parts: string[] = [];
+  /** Profiler samples (perf) also draw a flame chart of slices per thread. */
+  private readonly chart = new FlameChart({
+    begin: (track, ts, name) => this.emit(`{"ph":"B",${this.pt(track)},"ts":${nsToUsString(ts)},"cat":"samples","name":${q(name)}}`),
+    end: (track, ts) => this.emit(`{"ph":"E",${this.pt(track)},"ts":${nsToUsString(ts)}}`),
+  });
 
   constructor(private readonly opts: OutputOptions) {}
 
@@ -126,7 +132,18 @@ class ChromeWriter implements OutputWriter {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
-    this.emit(`{"ph":"B",${this.pt(p.track)},"ts":${nsToUsString(p.ts)},"cat":${q(p.cat)},"name":${q(p.name)}${argsJson(p.args)}}`);
+    this.writeBegin(p, p.args);
+  }
+
+  private writeBegin(e: SliceBegin, args: Args | undefined) {
+    this.emit(`{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
+    // Flow events bind to the slice open on their thread at their time: the one just begun.
+    for (const id of e.terminatingFlowIds ?? []) {
+      this.emit(`{"ph":"f","bp":"e","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+    }
+    for (const id of e.flowIds ?? []) {
+      this.emit(`{"ph":"s","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+    }
   }
 
   private event(e: TraceEvent) {
@@ -149,7 +166,7 @@ class ChromeWriter implements OutputWriter {
         if (p && p.track === e.track && p.depth === e.depth) {
           // Its B is still here: both carry the arguments learned at the exit (one frame key).
           this.pending = undefined;
-          this.emit(`{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(p.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
+          this.writeBegin(p, args);
         } else this.flushPending();
         this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
         return;
@@ -173,6 +190,10 @@ class ChromeWriter implements OutputWriter {
           .reverse()
           .map((f) => (f.unreliable ? `? ${f.name}` : f.name) + (f.offset ? `+${f.offset}` : '') + (f.module ? ` [${f.module}]` : ''));
         if (e.args) Object.assign(args, e.args);
+        if (e.profile) {
+          args.period = e.profile.period;
+          this.chart.sample(e);
+        }
         this.emit(`{"ph":"i","s":"t",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"stack","name":${q(e.title ?? e.reason ?? 'stack')},"args":${q(args)}}`);
         return;
       }
@@ -246,6 +267,7 @@ class ChromeWriter implements OutputWriter {
     this.flushPending();
     // Viewers reject an empty traceEvents array: always hold at least the process metadata.
     if (this.first) this.meta('process_name', GLOBAL_LANES_PID, GLOBAL_LANES_PID, 'Global');
+    this.chart.finish();
     for (const [cpu, open] of this.running) this.emit(`{"ph":"E","pid":${CPU_LANES_PID},"tid":${this.lane(cpu, 'sched').tid},"ts":${nsToUsString(this.lastTs)},${open}}`);
     for (const [k, st] of this.laneOpen) {
       const [cpu, what] = k.split(':');

@@ -199,7 +199,7 @@ class PerfettoWriter implements OutputWriter {
     this.packets.push(p);
   }
 
-  private named(kind: number, ts: number, track: number, name: string, cat: string, args: Args | undefined, extra?: Packet) {
+  private named(kind: number, ts: number, track: number, name: string, cat: string, args: Args | undefined, extra?: Packet, flows?: Packet) {
     const onMain = extra !== undefined;
     const seq = onMain ? this.main : this.sequence(track, ts);
     const interned: Packet = {};
@@ -209,6 +209,7 @@ class PerfettoWriter implements OutputWriter {
     const da = annotations(args);
     if (da) ev.debugAnnotations = da;
     if (extra) Object.assign(ev, extra);
+    if (flows) Object.assign(ev, flows);
     if (onMain) this.mainEvent(ts, ev, interned);
     else this.trackEvent(track, ts, ev, interned, true);
   }
@@ -265,6 +266,7 @@ class PerfettoWriter implements OutputWriter {
     const args: Args = { ...(e.args ?? {}), count: e.weight };
     if (e.reason) args.reason = e.reason;
     if (e.comm !== undefined) args.comm = e.comm;
+    if (e.profile) args.period = e.profile.period;
     this.named(TYPE_INSTANT, e.ts, e.track, e.title ?? e.reason ?? 'stack', 'stack', args, {
       callstack: { frames: e.frames.map((f) => ({ functionName: frameLabel(f) })) },
     });
@@ -335,7 +337,7 @@ class PerfettoWriter implements OutputWriter {
         this.describe(e.track);
         return;
       case 'begin':
-        this.named(TYPE_SLICE_BEGIN, e.ts, e.track, e.name, e.cat, e.args);
+        this.named(TYPE_SLICE_BEGIN, e.ts, e.track, e.name, e.cat, e.args, undefined, flowsOf(e));
         return;
       case 'end': {
         const ev: Packet = { type: TYPE_SLICE_END };
@@ -446,3 +448,12 @@ export const perfetto: OutputAdapter = {
   binary: true,
   createWriter: (o) => new PerfettoWriter(o),
 };
+
+/** TrackEvent flow fields of a slice begin (flow_ids 47, terminating_flow_ids 48), if any. */
+function flowsOf(e: Extract<TraceEvent, { kind: 'begin' }>): Packet | undefined {
+  if (!e.flowIds?.length && !e.terminatingFlowIds?.length) return undefined;
+  const f: Packet = {};
+  if (e.flowIds?.length) f.flowIds = e.flowIds;
+  if (e.terminatingFlowIds?.length) f.terminatingFlowIds = e.terminatingFlowIds;
+  return f;
+}
