@@ -7,7 +7,8 @@
  *   timestamps. An `E` repeats its `B`'s name and arguments: viewers match an `E` to the open
  *   slice by name (Perfetto) or by name and arguments (speedscope's frame key), so an `E` that
  *   differed would leave slices open and nest every later call inside them. What is learned only
- *   at the exit (a return value, `truncated`) is added after the `B`'s arguments.
+ *   at the exit (a return value, `truncated`) is in both `B` and `E` of a leaf call (the `B` is
+ *   held until its `E`); for calls with children it is in the Perfetto and CSV outputs only.
  * - Synthesised slices say so by their name (`[before trace start]`, `[truncated] func`), not by
  *   an argument, so the frame key stays the function's.
  * - `ts` is microseconds with up to three decimals: nanosecond precision, exactly.
@@ -167,8 +168,13 @@ class ChromeWriter implements OutputWriter {
           // Its B is still here: both carry the arguments learned at the exit (one frame key).
           this.pending = undefined;
           this.writeBegin(p, args);
-        } else this.flushPending();
-        this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
+          this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
+          return;
+        }
+        // Its B is written: the E repeats the B's key exactly (exit-only arguments stay in the
+        // Perfetto and CSV outputs), else speedscope closes it before children at equal times.
+        this.flushPending();
+        this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.beginArgs)}}`);
         return;
       }
       case 'instant':
