@@ -24,6 +24,13 @@ export { top } from './outputs/top.js';
 export { VERSION } from './version.js';
 export { runBatch, mergeManifests, readManifest, BatchUsageError } from './pipeline/batch/index.js';
 export type { BatchOptions, BatchResult, Manifest, ManifestEntry, Summary, Shard } from './pipeline/batch/index.js';
+// Flame graphs, filters, diff and serving to the Perfetto UI.
+export { svg, html } from './outputs/flamegraph/index.js';
+export type { FlameOptions } from './outputs/types.js';
+export { EventFilter, FilterError, describeFilters } from './model/filter.js';
+export type { FilterSpec } from './model/filter.js';
+export { parseFolded, diffProfiles, diffFoldedText, diffSvg } from './outputs/flamegraph/diff.js';
+export { serveTrace, uiLink, PERFETTO_UI, PERFETTO_PORT } from './pipeline/serve.js';
 export { activePath, ActivePathError, renderActivePath, pathFormatFor, pathCsv, pathTop, pathTrackEvents, buildHistories, walkPath, PATH_FORMATS } from './analyses/active-path/index.js';
 export type { ActivePath, ActivePathOptions, Segment, PathState, PathFormat, Uncertainty, WakeCause } from './analyses/active-path/index.js';
 export { readEvents } from './pipeline/read-events.js';

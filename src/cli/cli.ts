@@ -6,6 +6,9 @@ import type { FoldedWeight } from '../outputs/types.js';
 import { VERSION } from '../version.js';
 import { DiagnosticPrinter } from './diagnostics-printer.js';
 import { batchCommand } from './batch.js';
+import { diffCommand } from './diff.js';
+import { openCommand } from './open.js';
+import { filterSpecOf, flameOptionsOf, withFilterOptions, withFlameOptions } from './filter-options.js';
 import { detectCommand } from './detect.js';
 import { perfInputOptions, withPerfOptions } from './perf-options.js';
 import { activePathCommand } from './active-path.js';
@@ -43,7 +46,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'convert <input>',
       'convert one trace (a file, or - for standard input; gzip is read transparently)',
       (y) =>
-        withPerfOptions(y)
+        withFlameOptions(withFilterOptions(withPerfOptions(y)))
           .positional('input', { type: 'string', demandOption: true, describe: 'input file or -' })
           .option('output', { alias: 'o', type: 'string', describe: 'output file, or - for standard output' })
           .option('from', { type: 'string', default: 'auto', choices: ['auto', ...inputs.map((a) => a.name)], describe: 'input format' })
@@ -81,6 +84,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             weight: a.weight as FoldedWeight | undefined,
             inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules, ...perfInputOptions(a) },
             onDiagnostic: printer.onDiagnostic,
+            filters: filterSpecOf(a),
+            flame: flameOptionsOf(a),
           });
           io.stderr(printer.summary());
           if (!a.quiet) {
@@ -117,10 +122,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         (msg) => (usageError = msg),
       ),
     )
+    .command(diffCommand(io, (c) => (code = c), (msg) => (usageError = msg)))
+    .command(openCommand(io, (c) => (code = c), (msg) => (usageError = msg)))
     .command('formats', 'list the input and output formats', {}, () => {
       io.stdout(formatsText());
     })
-    .demandCommand(1, 'give a command: convert, batch, detect, active-path, formats (see --help)')
+    .demandCommand(1, 'give a command: convert, batch, detect, active-path, diff, open, formats (see --help)')
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .epilogue('Exit codes: 0 success, 1 conversion failed (or warnings with --strict), 2 usage error.');

@@ -98,6 +98,9 @@ export const CODES = {
   'lttng-text.unknown-task': ['info', 'kernel events on a CPU that never showed which task ran there: they are on a per-CPU thread'],
   'lttng-text.time-backwards': ['info', 'a timestamp earlier than the previous one on the same track was moved forward to keep nesting'],
   'lttng-text.day-rollover': ['info', 'an HH:MM:SS time went back by more than 12 hours: midnight passed and a day was added'],
+  // diff (two folded profiles)
+  'diff.malformed-line': ['warning', 'a folded line without a final count (`frames count`): skipped'],
+
   'lttng-text.clock-change': ['warning', 'the timestamp format changed mid-input (outputs of different babeltrace options joined): times continue from the last one'],
 
   // perf-script

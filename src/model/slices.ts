@@ -1,5 +1,5 @@
 import type { DiagnosticCode, Report } from './diagnostics.js';
-import type { Args, TraceEvent, TrackInfo } from './events.js';
+import type { Args, SliceBegin, TraceEvent, TrackInfo } from './events.js';
 import { CAT } from './events.js';
 
 /**
@@ -14,6 +14,11 @@ export const idleTid = (cpu: number) => PSEUDO_TID_BASE + (1 << 16) + cpu;
 
 /** Root slices remembered per track for placing a later synthesised enclosing slice. */
 const ROOTS_KEPT = 1 << 14;
+
+/** Whether a slice name is one `synthesizedName` gives. */
+export function isSynthesizedName(name: string): boolean {
+  return name.startsWith('[truncated] ') || name === '[before trace start]' || name === '[entry lost]';
+}
 
 /** Name of a synthesised enclosing slice (its entry is not in the input). */
 export function synthesizedName(name: string | undefined, beganInWindow: boolean): string {
@@ -65,6 +70,8 @@ export interface SliceCodes {
 export class SliceBuilder {
   /** Events are appended here; the adapter hands this array out and replaces it. */
   out: TraceEvent[] = [];
+  /** CPU of the line being interpreted, when the input says; recorded on the slices it begins. */
+  cpu: number | undefined;
   private readonly tracks: TrackState[] = [];
   private readonly byKey = new Map<string, number>();
   /** Earliest time of the input (over all tracks): where the observed window begins. */
@@ -176,7 +183,9 @@ export class SliceBuilder {
     ts = this.clamp(t, ts, line);
     const depth = t.stack.length;
     t.stack.push({ name, cat, start: ts, childNs: 0, line, args });
-    this.out.push(args ? { kind: 'begin', ts, track, name, cat, depth, args } : { kind: 'begin', ts, track, name, cat, depth });
+    const ev: SliceBegin = args ? { kind: 'begin', ts, track, name, cat, depth, args } : { kind: 'begin', ts, track, name, cat, depth };
+    if (this.cpu !== undefined && this.cpu >= 0) ev.cpu = this.cpu;
+    this.out.push(ev);
   }
 
   /**
@@ -258,7 +267,9 @@ export class SliceBuilder {
     for (let k = first; k < t.rootStart.length; k++) childNs += Math.max(0, t.rootEnd[k]! - Math.max(t.rootStart[k]!, w));
     const label = synthesizedName(name, inWindow);
     this.report(this.codes.unmatchedExit, line, `exit of ${name ?? 'a call'} without its entry: enclosing slice ${label} synthesised`);
-    this.out.push({ kind: 'begin', ts: start, track: t.info.id, name: label, cat, depth: 0 });
+    const begin: SliceBegin = { kind: 'begin', ts: start, track: t.info.id, name: label, cat, depth: 0 };
+    if (this.cpu !== undefined && this.cpu >= 0) begin.cpu = this.cpu;
+    this.out.push(begin);
     const observed = endTs - Math.max(start, w);
     const ev: TraceEvent = { kind: 'end', ts: endTs, track: t.info.id, name: label, cat, start, depth: 0, selfNs: Math.max(0, observed - childNs) };
     if (args) ev.args = args;

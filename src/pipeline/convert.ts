@@ -5,11 +5,12 @@ import chain from 'stream-chain';
 import gen from 'stream-chain/gen.js';
 import type { Diagnostic, Severity } from '../model/diagnostics.js';
 import { DiagnosticCollector } from '../model/diagnostics.js';
+import { EventFilter, FilterError, describeFilters, isEmptySpec, type FilterSpec } from '../model/filter.js';
 import type { TraceEvent } from '../model/events.js';
 import { detect, inputByName, inputs, SNIFF_BYTES } from '../inputs/registry.js';
 import type { InputAdapter, InputOptions, InputParser } from '../inputs/types.js';
 import { outputByName, outputForPath, outputs } from '../outputs/registry.js';
-import type { FoldedWeight, OutputAdapter, OutputWriter } from '../outputs/types.js';
+import type { FlameOptions, FoldedWeight, OutputAdapter, OutputWriter } from '../outputs/types.js';
 import { atomicWriteStream } from './atomic.js';
 import { decompressed } from './decompress.js';
 import { LineSplitter } from './lines.js';
@@ -46,6 +47,10 @@ export interface ConvertOptions {
   onDiagnostic?: (d: Diagnostic) => void;
   /** Read size in bytes (tests vary it to prove chunking does not change the output). */
   chunkSize?: number;
+  /** svg/html output: flame graph drawing options. */
+  flame?: FlameOptions;
+  /** Keeps only some events (tasks, CPUs, functions, depth, time), for every input and output. */
+  filters?: FilterSpec;
 }
 
 export interface ConvertResult {
@@ -125,6 +130,14 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     }
   }
 
+  let filter: EventFilter | undefined;
+  try {
+    if (!isEmptySpec(opts.filters)) filter = new EventFilter(opts.filters!);
+  } catch (e) {
+    if (e instanceof FilterError) throw new ConvertError(e.message, 'usage');
+    throw e;
+  }
+
   const diags = new DiagnosticCollector(name, opts.onDiagnostic);
   const splitter = new LineSplitter(diags.report);
   let adapter: InputAdapter | undefined = named;
@@ -159,6 +172,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
       inputName: name,
       producer: `tracebridge ${VERSION}`,
       diagnostics: () => diags.summary(),
+      flame: opts.flame,
+      filters: filter ? describeFilters(opts.filters!) : undefined,
     });
   };
 
@@ -207,6 +222,12 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     },
   );
 
+  // The filter stage (src/model/filter.ts), between the adapter and the writer, when asked for.
+  const toKept = (evs: TraceEvent[]) => {
+    const kept = filter!.push(evs);
+    return kept.length ? kept : chain.none;
+  };
+
   const toBytes = chain.flushable(
     (evs: TraceEvent[]) => {
       const b = writer!.push(evs);
@@ -223,7 +244,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const src = decompressed(sourceStream(opts.input, opts.chunkSize));
   // The stages run as one stream-chain generator pipeline inside an async-generator step of
   // node's pipeline(): backpressure is plain async iteration, from the reader to the sink.
-  const stages = gen(toLines, toEvents, toBytes, (b: Uint8Array | string) => {
+  const stages = gen(toLines, toEvents, ...(filter ? [toKept] : []), toBytes, (b: Uint8Array | string) => {
     const buf = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
     bytesOut += buf.length;
     return buf;
