@@ -48,7 +48,7 @@ class TopWriter implements OutputWriter {
           if (!PATH_CATS.has(e.cat)) break;
           let st = this.open.get(e.track);
           if (!st) this.open.set(e.track, (st = []));
-          if (e.args?.synthesized === true) st.length = 0;
+          if (e.depth < st.length) st.length = e.depth;
           st.push(e.name);
           break;
         }

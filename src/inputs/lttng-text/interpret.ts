@@ -404,7 +404,10 @@ export class LttngTextParser implements InputParser {
     this.lastSec = sec;
     const ts = (sec - this.originSec) * 1e9 + r.nsec;
     this.lastTs = ts;
-    if (Number.isNaN(this.firstTs)) this.firstTs = ts;
+    if (Number.isNaN(this.firstTs)) {
+      this.firstTs = ts;
+      this.b.observe(ts);
+    }
     return ts;
   }
 
