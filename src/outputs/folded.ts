@@ -14,6 +14,7 @@ import type { Frame, TraceEvent, TraceInfo } from '../model/events.js';
 import { isSynthesizedName } from '../model/slices.js';
 import { CAT } from '../model/events.js';
 import { frameLabel } from './common.js';
+import { TimedPaths } from './folded-paths.js';
 import type { FoldedWeight, OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 const FOLDED_CATS = new Set<string>([CAT.function, CAT.syscall]);
@@ -25,54 +26,6 @@ function token(name: string): string {
   // `;` separates frames and the last space separates the weight: keep both out of names.
   if (name.indexOf(';') === -1 && name.indexOf('\n') === -1 && name.indexOf('\r') === -1) return name;
   return name.replace(/;/g, ':').replace(/[\r\n]+/g, ' ');
-}
-
-/**
- * Paths are nodes of a trie (one per distinct call path), so a call costs one small map
- * lookup at its entry and one array update at its exit; path strings are built at the end.
- * Each track's calls hang under an anchor of its own (a node with no name), so a synthesised
- * enclosing slice that arrives after the calls it encloses can take them under it.
- */
-class PathTrie {
-  readonly parent: number[] = [-1];
-  readonly name: string[] = [''];
-  readonly children: Map<string, number>[] = [new Map()];
-
-  private add(node: number, name: string): number {
-    const c = this.parent.length;
-    this.parent.push(node);
-    this.name.push(name);
-    this.children.push(new Map());
-    return c;
-  }
-
-  child(node: number, name: string): number {
-    const m = this.children[node]!;
-    let c = m.get(name);
-    if (c === undefined) m.set(name, (c = this.add(node, name)));
-    return c;
-  }
-
-  /** A new nameless node under the root: the anchor of one track's calls. */
-  anchor(): number {
-    return this.add(0, '');
-  }
-
-  /** Puts a new node `name` under `node` and moves every other child of `node` beneath it. */
-  wrap(node: number, name: string): number {
-    const kids = this.children[node]!;
-    const w = this.add(node, name);
-    for (const c of kids.values()) this.parent[c] = w;
-    this.children[w] = kids;
-    this.children[node] = new Map([[name, w]]);
-    return w;
-  }
-
-  path(node: number): string {
-    const parts: string[] = [];
-    for (let n = node; n > 0; n = this.parent[n]!) if (this.name[n] !== '') parts.push(this.name[n]!);
-    return parts.reverse().join(';');
-  }
 }
 
 /**
@@ -131,13 +84,10 @@ export type FrameKind = 'kernel' | 'module' | 'user' | 'synthesized' | 'unreliab
  * flame graph outputs draw it, so both show the same numbers.
  */
 export class FoldedStacks {
-  private readonly trie = new PathTrie();
-  /** Per track: the trie node of each open frame. */
+  /** Call paths of slices, weighted in ns (self/total) or calls. */
+  private readonly paths = new TimedPaths();
+  /** Per track: the path node of each open frame. */
   private readonly stacks = new Map<number, number[]>();
-  /** Per track: its anchor node, and the start of its first outermost call since the last wrap. */
-  private readonly anchors = new Map<number, { node: number; first: number }>();
-  /** node → ns (self/total) or count, for slices. */
-  private readonly timed: number[] = [];
   /** path → weight of stack samples. */
   private readonly counted = new Map<string, number>();
   /** Summed periods of profiler samples, by path. */
@@ -165,8 +115,6 @@ export class FoldedStacks {
         if (!FOLDED_CATS.has(e.cat)) continue;
         let st = this.stacks.get(e.track);
         if (!st) this.stacks.set(e.track, (st = []));
-        let a = this.anchors.get(e.track);
-        if (!a) this.anchors.set(e.track, (a = { node: this.trie.anchor(), first: Infinity }));
         const tok = token(e.name);
         // A synthesised enclosing slice arrives after its children: it is a new root, not a child.
         if (e.depth < st.length) st.length = e.depth;
@@ -174,24 +122,16 @@ export class FoldedStacks {
         if (synthesized) this.kind(tok, 'synthesized');
         else if (this.info?.format === 'lttng-text' && e.cat === CAT.function) this.kind(tok, 'user');
         else if (MODULE_SUFFIX.test(tok)) this.kind(tok, 'module');
-        if (st.length === 0) {
-          if (synthesized && e.ts <= a.first) {
-            // It began before every outermost call its track has had since: they are its
-            // children, as the timeline viewers draw them.
-            st.push(this.trie.wrap(a.node, tok));
-            a.first = e.ts;
-            continue;
-          }
-          if (a.first === Infinity) a.first = e.ts;
-        }
-        st.push(this.trie.child(st.length ? st[st.length - 1]! : a.node, tok));
+        if (st.length > 0) st.push(this.paths.child(st[st.length - 1]!, tok));
+        else if (synthesized) st.push(this.paths.enclosing(e.track, tok, e.ts));
+        else st.push(this.paths.outermost(e.track, tok, e.ts));
       } else if (e.kind === 'end') {
         if (!FOLDED_CATS.has(e.cat)) continue;
         const st = this.stacks.get(e.track);
         if (!st || st.length === 0) continue;
         const node = st.pop()!;
         const w = this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
-        this.timed[node] = (this.timed[node] ?? 0) + w;
+        this.paths.weight[node]! += w;
         this.sliced = true;
       } else if (e.kind === 'sample') {
         if (e.profile) {
@@ -222,13 +162,17 @@ export class FoldedStacks {
   lines(): Map<string, number> {
     const lines = new Map<string, number>();
     const toUnit = this.weight === 'count' ? (v: number) => v : (v: number) => Math.round(v / 1000);
-    this.timed.forEach((v, node) => {
-      const w = toUnit(v);
-      if (w > 0) {
-        const p = this.trie.path(node);
-        lines.set(p, (lines.get(p) ?? 0) + w);
-      }
+    // Summed per path before rounding: a path has a node on every track it was seen on.
+    const raw = new Map<string, number>();
+    this.paths.weight.forEach((v, node) => {
+      if (v === 0) return;
+      const p = this.paths.path(node);
+      raw.set(p, (raw.get(p) ?? 0) + v);
     });
+    for (const [p, v] of raw) {
+      const w = toUnit(v);
+      if (w > 0) lines.set(p, w);
+    }
     for (const [p, v] of this.counted) lines.set(p, (lines.get(p) ?? 0) + v);
     this.profiled.each((p, v) => lines.set(p, (lines.get(p) ?? 0) + v));
     return lines;
