@@ -26,6 +26,12 @@ export const CODES = {
   'input.empty': ['warning', 'the input is empty'],
   'output.no-events': ['warning', 'the input produced no events; the output holds only metadata'],
 
+  // limits (src/model/limits.ts): past a bound the input is reported and the output stays valid
+  'limit.depth': ['warning', 'more calls open on one thread than the depth limit: deeper calls were counted in the call at the limit'],
+  'limit.number-range': ['warning', 'a time or duration beyond 2^53-1 ns (or negative, or not a number): it was clamped'],
+  'limit.id-range': ['warning', 'a cpu, pid or tid beyond 2^31-1 (or negative where not allowed): it was clamped'],
+  'input.no-events': ['error', 'a non-empty input in which the format tried found no event'],
+
   // function-graph
   'function-graph.unmatched-exit': [
     'warning',

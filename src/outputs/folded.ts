@@ -12,6 +12,7 @@
  */
 import type { TraceEvent } from '../model/events.js';
 import { CAT } from '../model/events.js';
+import { plainInteger } from '../model/time.js';
 import { frameLabel } from './common.js';
 import type { FoldedWeight, OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
@@ -27,7 +28,7 @@ function token(name: string): string {
  * Paths are nodes of a trie (one per distinct call path), so a call costs one small map
  * lookup at its entry and one array update at its exit; path strings are built at the end.
  */
-class PathTrie {
+export class PathTrie {
   readonly parent: number[] = [-1];
   readonly name: string[] = [''];
   readonly children: Map<string, number>[] = [new Map()];
@@ -45,10 +46,15 @@ class PathTrie {
     return c;
   }
 
-  path(node: number): string {
+  /** Frame names root first. */
+  names(node: number): string[] {
     const parts: string[] = [];
     for (let n = node; n > 0; n = this.parent[n]!) parts.push(this.name[n]!);
-    return parts.reverse().join(';');
+    return parts.reverse();
+  }
+
+  path(node: number): string {
+    return this.names(node).join(';');
   }
 }
 
@@ -104,7 +110,8 @@ class FoldedWriter implements OutputWriter {
     for (const [p, v] of this.counted) lines.set(p, (lines.get(p) ?? 0) + v);
     const keys = [...lines.keys()].sort();
     let out = '';
-    for (const k of keys) out += `${k} ${lines.get(k)}\n`;
+    // Weights are always plain integers: folded readers take `\d+` only.
+    for (const k of keys) out += `${k} ${plainInteger(lines.get(k)!)}\n`;
     return out;
   }
 }

@@ -11,6 +11,7 @@ import type { InputAdapter, InputOptions, InputParser } from '../inputs/types.js
 import { outputByName, outputForPath, outputs } from '../outputs/registry.js';
 import type { FoldedWeight, OutputAdapter, OutputWriter } from '../outputs/types.js';
 import { atomicWriteStream } from './atomic.js';
+import { EventGuard } from './guard.js';
 import { decompressed } from './decompress.js';
 import { LineSplitter } from './lines.js';
 import { VERSION } from '../version.js';
@@ -54,6 +55,7 @@ export interface ConvertResult {
   lines: number;
   bytesIn: number;
   bytesOut: number;
+  /** Events that carry trace content (not the info, track and process declarations). */
   events: number;
   /** Count per diagnostic code. */
   diagnostics: Record<string, number>;
@@ -134,6 +136,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   let heldBytes = 0;
   let events = 0;
   let bytesOut = 0;
+  let headText = '';
+  const guard = new EventGuard(diags.report);
 
   const startParsing = () => {
     if (!adapter) {
@@ -141,6 +145,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
         .flatMap((b) => b.lines)
         .join('\n')
         .slice(0, SNIFF_BYTES);
+      headText = head;
       const r = detect(head);
       if (!r.adapter) {
         if (head.trim() === '') {
@@ -149,6 +154,11 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
           adapter = inputs[0]!;
         } else throw new ConvertError(`cannot tell the input format of ${name} (tried ${r.tried.join('; ')}); use --from`, 'unknown-format');
       } else adapter = r.adapter;
+    } else {
+      headText = held
+        .flatMap((b) => b.lines)
+        .join('\n')
+        .slice(0, SNIFF_BYTES);
     }
     parser = adapter.createParser({ file: name, report: diags.report, options: opts.inputOptions ?? {} });
     writer = out.createWriter({
@@ -160,10 +170,31 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     });
   };
 
+  const count = (evs: TraceEvent[]) => {
+    guard.check(evs);
+    for (let i = 0; i < evs.length; i++) {
+      const k = evs[i]!.kind;
+      if (k !== 'info' && k !== 'track' && k !== 'process') events++;
+    }
+  };
+
   const parseBatch = (b: LineBatch): TraceEvent[] => {
     const evs = parser!.push(b.lines, b.first);
-    events += evs.length;
+    count(evs);
     return evs;
+  };
+
+  /** A non-empty input that gave no event is a failure that says what was tried on what. */
+  const checkNoEvents = () => {
+    if (events > 0 || headText.trim() === '') return;
+    const first = headText.split('\n').find((l) => l.trim() !== '') ?? '';
+    const shown = JSON.stringify(first.length > 80 ? `${first.slice(0, 80)}…` : first);
+    const lineCount = splitter.next - 1;
+    diags.report(
+      'input.no-events',
+      0,
+      `read as ${adapter!.name}${named ? ' (--from)' : ' (detected)'}, ${lineCount} line${lineCount === 1 ? '' : 's'} gave no event; the first line is ${shown}`,
+    );
   };
 
   const toLines = chain.flushable(
@@ -199,8 +230,10 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
       const evs = held.flatMap(parseBatch);
       held = [];
       const tail = parser!.end();
-      events += tail.length;
-      evs.push(...tail);
+      count(tail);
+      // No spread: the tail may hold a very large number of events.
+      for (let i = 0; i < tail.length; i++) evs.push(tail[i]!);
+      checkNoEvents();
       return evs.length ? evs : chain.none;
     },
   );
@@ -248,7 +281,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
       const sink = atomicWriteStream(opts.output);
       try {
         await pipeline(src, transform, sink);
-        await sink.commit();
+        if ((diags.counts.get('input.no-events') ?? 0) > 0) await sink.abort();
+        else await sink.commit();
       } catch (e) {
         await sink.abort();
         throw e;
