@@ -109,6 +109,8 @@ class ChromeWriter implements OutputWriter {
   }
 
   private event(e: TraceEvent) {
+    // The sched lanes close at the last time of the whole trace, not of its slices only.
+    if ('ts' in e && e.ts > this.lastTs) this.lastTs = e.ts;
     switch (e.kind) {
       case 'info':
         this.info = e;
@@ -117,11 +119,9 @@ class ChromeWriter implements OutputWriter {
         this.track(e.track);
         return;
       case 'begin':
-        this.lastTs = e.ts;
         this.emit(`{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.args)}}`);
         return;
       case 'end':
-        this.lastTs = e.ts;
         this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)}${argsJson(e.args)}}`);
         return;
       case 'instant':
