@@ -216,6 +216,7 @@ function fastTokenize(s: string, lineNo: number, st: TokenizeState): FgLine | nu
     let k = j + 1;
     while (k < n && isDigit(s.charCodeAt(k))) k++;
     const t = parseScaled(s, 9, i, k);
+    if (Number.isNaN(t)) return null; // beyond 2^53 ns: the general path reports it
     while (k < n && s.charCodeAt(k) === 32) k++;
     if (s.charCodeAt(k) !== 124 /* | */) return null;
     ts = t;
@@ -339,6 +340,7 @@ function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenR
     if (m) {
       const cpu = Number(m[3] ?? m[4]);
       const ts = parseScaled(m[5]!, 9);
+      if (Number.isNaN(ts)) return { kind: 'malformed', why: `timestamp ${m[5]} beyond 2^53-1 ns` };
       const event = m[6]!;
       const rest = m[7]!;
       const base = { line: lineNo, cpu, comm: m[1]!, pid: Number(m[2]), ts, tc: true };
@@ -404,7 +406,10 @@ function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenR
     if (lm[1] !== undefined) cpu = Number(lm[1]);
     if (lm[2] === '==========>') kindOverride = 'irq-enter';
     else if (lm[2] === '<==========') kindOverride = 'irq-exit';
-    else if (lm[4] !== undefined) dur = parseScaled(lm[4], 3);
+    else if (lm[4] !== undefined) {
+      dur = parseScaled(lm[4], 3);
+      if (Number.isNaN(dur)) return { kind: 'malformed', why: `duration ${lm[4]} us beyond 2^53-1 ns` };
+    }
   } else cols.push(durCol); // durations off: the last column is the CPU/task one
   for (const col of cols) {
     if (col.trim() === '') continue;
@@ -421,6 +426,7 @@ function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenR
     }
     if ((m = RE_ABSTIME.exec(col))) {
       ts = parseScaled(m[1]!, 9);
+      if (Number.isNaN(ts)) return { kind: 'malformed', why: `timestamp ${m[1]} beyond 2^53-1 ns` };
       continue;
     }
     if (RE_RELTIME.test(col)) continue;
