@@ -145,3 +145,12 @@ ${head}
     expect(ts).toEqual([...ts].sort((a, b) => a - b));
   });
 });
+
+describe('csv formula defusing', () => {
+  it('defuses an LF-leading cell and the full-width formula characters', async () => {
+    const { csvText } = await import('../src/outputs/csv.js');
+    expect(csvText('\n=1+1')).toBe(`"'\n=1+1"`);
+    for (const c of ['＝', '＋', '－', '＠']) expect(csvText(`${c}SUM(A1)`)).toBe(`'${c}SUM(A1)`);
+    expect(csvText('plain')).toBe('plain');
+  });
+});

@@ -16,7 +16,8 @@
  *   args      everything else, as a JSON object
  *
  * A slice row is written when the slice ends, so rows follow end times. Text cells that a
- * spreadsheet would run as a formula (starting with = + - @ TAB CR) get a leading `'`.
+ * spreadsheet would run as a formula (starting with = + - @ TAB CR LF, or full-width ＝ ＋ － ＠)
+ * get a leading `'`.
  */
 import type { Args, TraceEvent, TrackInfo } from '../model/events.js';
 import { frameLabel, softirqName } from './common.js';
@@ -28,7 +29,8 @@ export const CSV_COLUMNS = ['kind', 'ts_ns', 'dur_ns', 'cpu', 'pid', 'tid', 'com
 export function csvText(s: string): string {
   if (s.length > 0) {
     const c = s.charCodeAt(0);
-    if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) s = `'${s}`;
+    // = + - @ TAB CR LF, and their full-width forms (spreadsheets read ＝ as =).
+    if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || c === 10 || c === 0xff1d || c === 0xff0b || c === 0xff0d || c === 0xff20) s = `'${s}`;
   }
   if (/[",\r\n]/.test(s)) return `"${s.replace(/"/g, '""')}"`;
   return s;

@@ -1,0 +1,21 @@
+/**
+ * A fixed-seed run of the fuzzer (`npm run fuzz` runs it long): every input adapter meets
+ * mutations of its samples, every output is validated, one output per case is converted twice
+ * for determinism. Nothing may crash, be invalid or differ.
+ */
+import { describe, expect, it } from 'vitest';
+import { inputs } from '../src/inputs/registry.js';
+import { fuzz } from '../src/fuzz/run.js';
+import { SAMPLES } from './support/convert-helpers.js';
+
+const TOTAL_CASES = 2100;
+const perInput = Math.ceil(TOTAL_CASES / inputs.length);
+
+describe('fuzzer, fixed seed', () => {
+  it.each(inputs.map((a) => a.name))(`%s: ${perInput} mutated cases, all outputs valid and deterministic`, async (name) => {
+    const r = await fuzz({ seed: 20261202, casesPerInput: perInput, samplesDir: SAMPLES, inputs: [name] });
+    const s = r.perInput[name]!;
+    expect(s.cases).toBe(perInput);
+    expect(r.failures.map((f) => `${f.kind} ${f.output} case ${f.case} (${f.mutations.join('+')}): ${f.message}`)).toEqual([]);
+  });
+});
