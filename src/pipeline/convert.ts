@@ -10,7 +10,7 @@ import { detect, inputByName, inputs, SNIFF_BYTES } from '../inputs/registry.js'
 import type { InputAdapter, InputOptions, InputParser } from '../inputs/types.js';
 import { outputByName, outputForPath, outputs } from '../outputs/registry.js';
 import type { FoldedWeight, OutputAdapter, OutputWriter } from '../outputs/types.js';
-import { atomicWriteStream } from './atomic.js';
+import { atomicWriteStream, TEMP_MARK } from './atomic.js';
 import { EventGuard } from './guard.js';
 import { decompressed } from './decompress.js';
 import { LineSplitter } from './lines.js';
@@ -47,6 +47,10 @@ export interface ConvertOptions {
   onDiagnostic?: (d: Diagnostic) => void;
   /** Read size in bytes (tests vary it to prove chunking does not change the output). */
   chunkSize?: number;
+  /** Aborts the conversion (the temporary file is removed; the promise rejects with an AbortError). */
+  signal?: AbortSignal;
+  /** Bytes of the input read so far (before decompression), as reading goes. */
+  onProgress?: (bytesRead: number) => void;
 }
 
 export interface ConvertResult {
@@ -62,6 +66,23 @@ export interface ConvertResult {
   severities: Record<Severity, number>;
   /** The output bytes when no `output` was given. */
   output?: Uint8Array;
+}
+
+/** An I/O error in words, without the (temporary) path the system message carries. */
+function ioReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    ENOENT: 'its folder does not exist',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    EISDIR: 'it is a folder',
+    ENOTDIR: 'a part of its path is not a folder',
+    EIO: 'input/output error',
+  };
+  return err.code ? `${words[err.code] ?? err.code} (${err.code})` : err.message;
 }
 
 interface LineBatch {
@@ -251,7 +272,10 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   );
 
 
-  const src = decompressed(sourceStream(opts.input, opts.chunkSize));
+  const raw = sourceStream(opts.input, opts.chunkSize);
+  const src = decompressed(raw);
+  let rawBytes = 0;
+  const progress = opts.onProgress;
   // The stages run as one stream-chain generator pipeline inside an async-generator step of
   // node's pipeline(): backpressure is plain async iteration, from the reader to the sink.
   const stages = gen(toLines, toEvents, toBytes, (b: Uint8Array | string) => {
@@ -260,10 +284,17 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     return buf;
   });
   const transform = async function* (source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-    for await (const chunk of source) yield* stages(chunk) as AsyncGenerator<Uint8Array>;
+    for await (const chunk of source) {
+      if (progress) {
+        rawBytes = raw instanceof fs.ReadStream ? raw.bytesRead : rawBytes + chunk.length;
+        progress(rawBytes);
+      }
+      yield* stages(chunk) as AsyncGenerator<Uint8Array>;
+    }
     yield* stages(chain.none as unknown as Uint8Array) as AsyncGenerator<Uint8Array>;
   };
 
+  const pipeOpts = opts.signal ? { signal: opts.signal } : {};
   let collected: Buffer[] | undefined;
   try {
     if (opts.output === undefined) {
@@ -274,24 +305,36 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
           cb();
         },
       });
-      await pipeline(src, transform, sink);
+      await pipeline(src, transform, sink, pipeOpts);
     } else if (opts.output === '-') {
-      await pipeline(src, transform, process.stdout, { end: false });
+      await pipeline(src, transform, process.stdout, { ...pipeOpts, end: false });
     } else if (typeof opts.output === 'string') {
-      const sink = atomicWriteStream(opts.output);
+      const target = opts.output;
+      let sink: ReturnType<typeof atomicWriteStream>;
       try {
-        await pipeline(src, transform, sink);
+        sink = atomicWriteStream(target, { removeStale: true });
+      } catch (e) {
+        throw new ConvertError(`cannot write ${target}: ${ioReason(e)}`, 'io');
+      }
+      try {
+        await pipeline(src, transform, sink, pipeOpts);
         if ((diags.counts.get('input.no-events') ?? 0) > 0) await sink.abort();
         else await sink.commit();
       } catch (e) {
         await sink.abort();
+        // Errors of the temporary file are errors of the output: name the output, not the temp.
+        const err = e as NodeJS.ErrnoException;
+        if (typeof err.path === 'string' && err.path.includes(TEMP_MARK)) throw new ConvertError(`cannot write ${target}: ${ioReason(e)}`, 'io');
+        if (err.syscall === 'write' || err.syscall === 'fsync' || err.syscall === 'rename') throw new ConvertError(`cannot write ${target}: ${ioReason(e)}`, 'io');
         throw e;
       }
     } else {
-      await pipeline(src, transform, opts.output);
+      await pipeline(src, transform, opts.output, pipeOpts);
     }
   } catch (e) {
     if (e instanceof ConvertError) throw e;
+    if ((e as Error).name === 'AbortError') throw e;
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') throw new ConvertError('the output was closed by its reader (EPIPE)', 'io');
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /incorrect header|unexpected end/i.test(err.message)) {
       throw new ConvertError(`${name}: corrupt compressed data (${err.message})`, 'io');
