@@ -19,3 +19,15 @@ describe('fuzzer, fixed seed', () => {
     expect(r.failures.map((f) => `${f.kind} ${f.output} case ${f.case} (${f.mutations.join('+')}): ${f.message}`)).toEqual([]);
   });
 });
+
+describe('mutations', () => {
+  it('every mutation takes empty, one-line and binary inputs', async () => {
+    const { MUTATIONS, rng } = await import('../src/fuzz/mutate.js');
+    const ins = [new Uint8Array(0), new TextEncoder().encode('one line'), new TextEncoder().encode('a\nb\n'), Uint8Array.from([0, 255, 10, 13])];
+    for (const [name, m] of Object.entries(MUTATIONS)) {
+      for (const b of ins) {
+        for (let s = 0; s < 20; s++) expect(m(b, rng(s), { foreign: [] }), name).toBeInstanceOf(Uint8Array);
+      }
+    }
+  });
+});

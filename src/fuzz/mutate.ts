@@ -80,6 +80,7 @@ export const MUTATIONS: Record<string, Mutation> = {
   },
   shuffle: (b, r) => {
     const ls = splitLines(b);
+    if (ls.length < 2) return b;
     const k = 1 + int(r, Math.max(1, ls.length));
     for (let i = 0; i < k; i++) {
       const x = int(r, ls.length);
