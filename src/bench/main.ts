@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFunctionGraph } from './gen-function-graph.js';
 import { generateLttngText } from './gen-lttng.js';
 import { benchBatch } from './batch.js';
+import { benchNested, printNested } from './nested.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MB = 1024 * 1024;
@@ -120,3 +121,6 @@ for (const r of batchRows) {
       .padStart(7)}  ${r.mbPerSec.toFixed(1).padStart(5)}  ${r.identical === undefined ? '' : r.identical ? 'yes' : 'NO'}\n`,
   );
 }
+
+// Deep nesting: linear time and flat memory whatever the depth.
+printNested(benchNested([10_000, 100_000, 1_000_000], dir));
