@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz [-- --cases N --seed S --inputs a,b --outputs x,y --corpus DIR --save DIR --minutes M]`:
+ * `npm run fuzz [-- --cases N --first K --seed S --inputs a,b --outputs x,y --corpus DIR --save DIR --minutes M]`:
  * runs the fuzzer and prints, per input, cases, conversions, time and what failed. Exit 1 when
  * anything crashed, was invalid or was not deterministic.
  */
@@ -40,6 +40,7 @@ let last = Date.now();
 const report = await fuzz({
   seed,
   casesPerInput: cases,
+  firstCase: Number(arg('first') ?? 0),
   samplesDir: path.join(ROOT, 'samples'),
   extra: corpusFiles(arg('corpus')),
   inputs: list(arg('inputs')),

@@ -47,6 +47,8 @@ export interface FuzzReport {
 export interface FuzzOptions {
   seed: number;
   casesPerInput: number;
+  /** Case number to start at (a long run can go on where a stopped one ended). */
+  firstCase?: number;
   /** Folder with one sub-folder of samples per input name (`samples/`). */
   samplesDir: string;
   /** More files per input name (corpus files). */
@@ -159,7 +161,8 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
     for (const [name, list] of data) if (name !== a.name) for (const b of list) foreign.push(...splitLines(b).slice(0, 200));
     const ctx: MutationContext = { foreign };
     const start = Date.now();
-    for (let c = 0; c < opts.casesPerInput; c++) {
+    const first = opts.firstCase ?? 0;
+    for (let c = first; c < first + opts.casesPerInput; c++) {
       if (opts.timeLimitMs !== undefined && Date.now() - start > opts.timeLimitMs) break;
       const caseSeed = mix(mix(opts.seed, ai), c);
       const r = rng(caseSeed);
