@@ -31,3 +31,20 @@ describe('mutations', () => {
     }
   });
 });
+
+describe('cases the fuzzer found, minimised (test/fixtures/fuzz/<input>-*.txt)', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { convert } = await import('../src/pipeline/convert.js');
+  const { outputs } = await import('../src/outputs/registry.js');
+  const { validatorFor } = await import('../src/fuzz/validate.js');
+  const dir = path.join(SAMPLES, '..', 'test', 'fixtures', 'fuzz');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
+  it.each(files)('%s converts to valid outputs', async (f) => {
+    const input = inputs.find((a) => f.startsWith(`${a.name}-`))!;
+    for (const o of outputs) {
+      const r = await convert({ input: path.join(dir, f), from: input.name, to: o.name });
+      expect(validatorFor(o.name, o.binary)?.(r.output!) ?? null, o.name).toBeNull();
+    }
+  });
+});

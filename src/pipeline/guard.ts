@@ -17,12 +17,16 @@ function fixTime(v: number): number {
   return v > MAX_TIME_NS ? MAX_TIME_NS : Math.floor(v);
 }
 
-function fixId(v: number): number {
-  if (!(v >= -1)) return -1;
-  return v > MAX_ID ? MAX_ID : Math.floor(v);
-}
+/**
+ * Where ids that do not fit go: each distinct value gets its own id from here up, so two
+ * threads or CPUs never merge into one (which would interleave their slices). Above the
+ * pseudo-thread and lane ids (2^30 + a few 2^16), below 2^31.
+ */
+const REMAP_BASE = 0x60000000;
 
 export class EventGuard {
+  private readonly remap = new Map<number, number>();
+
   constructor(private readonly report: Report) {}
 
   private time(v: number, what: string): number {
@@ -33,8 +37,13 @@ export class EventGuard {
 
   private id(v: number, what: string): number {
     if (okId(v)) return v;
-    this.report('limit.id-range', 0, `${what} ${v} does not fit an int32: clamped`);
-    return fixId(v);
+    let m = this.remap.get(v);
+    if (m === undefined) {
+      m = Math.min(REMAP_BASE + this.remap.size, MAX_ID);
+      this.remap.set(v, m);
+      this.report('limit.id-range', 0, `${what} ${v} does not fit an int32: written as ${m}`);
+    }
+    return m;
   }
 
   private track(t: TrackInfo) {
