@@ -12,7 +12,7 @@ export type * from './model/events.js';
 export type { Diagnostic, DiagnosticCode, Severity } from './model/diagnostics.js';
 export { CODES, DiagnosticCollector, formatDiagnostic } from './model/diagnostics.js';
 export { SliceBuilder } from './model/slices.js';
-export { functionGraph } from './inputs/function-graph.js';
+export { functionGraph } from './inputs/function-graph/index.js';
 export { dmesg } from './inputs/dmesg/index.js';
 export { lttngText } from './inputs/lttng-text/index.js';
 export { StackBuilder } from './model/stacks.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { functionGraph, RECONSTRUCTED_ORIGIN_NS, tokenize, type FgLine, type TokenizeState } from '../src/inputs/function-graph.js';
+import { functionGraph, RECONSTRUCTED_ORIGIN_NS, tokenize, type FgLine, type TokenizeState } from '../src/inputs/function-graph/index.js';
 import type { Diagnostic } from '../src/model/diagnostics.js';
 import { DiagnosticCollector } from '../src/model/diagnostics.js';
 import type { SliceEnd, TraceEvent } from '../src/model/events.js';

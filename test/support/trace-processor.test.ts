@@ -159,6 +159,27 @@ describe.concurrent('Perfetto trace processor harness', () => {
     expect(r.queryErrors).toHaveLength(1);
   }, SLOW);
 
+  it('shows each trace alone when one engine serves several in turn, also after a rejected one and a time-out', async () => {
+    const file = path.join(dir, 'alone.json');
+    await writeFile(file, chromeJson());
+    const sql = ['select count(*) as n from slice', 'select count(*) as n from thread', 'select name from slice order by ts'];
+    const first = await queryTrace(file, sql);
+    const proto = await queryTrace(encodeTrace(perfettoPackets(true)), sql);
+    const rejected = await queryTrace(new TextEncoder().encode('[]'), sql);
+    const timedOut = await queryTrace(file, sql, {timeoutMs: 1});
+    const again = await queryTrace(file, sql);
+    expectClean(first);
+    expectClean(again);
+    expect(proto.rows[0]).toEqual([{n: 2}]);
+    expect(rejected.ok).toBe(false);
+    expect(timedOut.ok).toBe(false);
+    // No slice, thread or stat of the traces in between is left behind.
+    expect(again.rows).toEqual(first.rows);
+    const lasting = (r: TpResult) => r.stats.filter((st) => st.name !== 'parse_trace_duration_ns');
+    expect(lasting(again)).toEqual(lasting(first));
+    expect(again.traceType).toBe('json');
+  }, SLOW);
+
   it('keeps bytes fields as given (InternedString.str must be a Uint8Array)', () => {
     // Guard for a protobufjs trap: a JS string given for a `bytes` field is
     // base64-decoded, not UTF-8 encoded.

