@@ -201,18 +201,18 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
 }
 
 /** The first `count` cases fuzz() makes for one input with this seed (for checks done elsewhere). */
-export function mutatedCases(seed: number, input: string, count: number, samplesDir: string): { bytes: Uint8Array; applied: string[]; sample: string }[] {
+export function mutatedCases(seed: number, input: string, count: number, samplesDir: string): { bytes: Uint8Array; applied: string[]; sample: string; chunk: number }[] {
   const ai = inputs.findIndex((a) => a.name === input);
   const own = samplesFor(input, samplesDir);
   const data = own.map((p) => new Uint8Array(fs.readFileSync(p)));
   const foreign: Uint8Array[] = [];
   for (const a of inputs) if (a.name !== input) for (const p of samplesFor(a.name, samplesDir)) foreign.push(...splitLines(new Uint8Array(fs.readFileSync(p))).slice(0, 200));
-  const out: { bytes: Uint8Array; applied: string[]; sample: string }[] = [];
+  const out: { bytes: Uint8Array; applied: string[]; sample: string; chunk: number }[] = [];
   for (let c = 0; c < count && data.length; c++) {
     const r = rng(mix(mix(seed, ai), c));
     const si = Math.floor(r() * data.length);
     const m = mutate(data[si]!, r, { foreign });
-    out.push({ bytes: m.bytes, applied: m.applied, sample: path.basename(own[si]!) });
+    out.push({ bytes: m.bytes, applied: m.applied, sample: path.basename(own[si]!), chunk: 1 + Math.floor(r() * 4096) });
   }
   return out;
 }

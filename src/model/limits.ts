@@ -26,3 +26,11 @@ export function clampTime(ns: number): number {
   if (ns > MAX_TIME_NS) return MAX_TIME_NS;
   return Math.floor(ns);
 }
+
+/**
+ * PerfSamples written for one stack (Perfetto counts samples, so a stack seen N times is N
+ * packets); the stack's `count` argument keeps the true count. The whole trace gets at most
+ * MAX_SAMPLES_TOTAL, so a histogram of huge counts cannot make gigabytes of output.
+ */
+export const MAX_SAMPLES_PER_STACK = 1 << 20;
+export const MAX_SAMPLES_TOTAL = 1 << 24;

@@ -7,7 +7,7 @@
  */
 import type { Report } from '../model/diagnostics.js';
 import type { TraceEvent, TrackInfo } from '../model/events.js';
-import { MAX_ID, MAX_TIME_NS } from '../model/limits.js';
+import { MAX_ID, MAX_SAMPLES_PER_STACK, MAX_TIME_NS } from '../model/limits.js';
 
 const okTime = (v: number) => v >= 0 && v <= MAX_TIME_NS && Math.floor(v) === v;
 const okId = (v: number) => v >= -1 && v <= MAX_ID && Math.floor(v) === v;
@@ -83,6 +83,9 @@ export class EventGuard {
           if (!(e.weight >= 0 && e.weight <= MAX_TIME_NS && Math.floor(e.weight) === e.weight)) {
             this.report('limit.number-range', 0, `stack weight ${e.weight} is outside 0..2^53-1: clamped`);
             e.weight = fixTime(e.weight);
+          }
+          if (e.weight > MAX_SAMPLES_PER_STACK) {
+            this.report('limit.sample-count', 0, `a stack seen ${e.weight} times: Perfetto gets ${MAX_SAMPLES_PER_STACK} samples of it (its count argument keeps ${e.weight})`);
           }
           if (e.cpu !== undefined && !okId(e.cpu)) e.cpu = this.id(e.cpu, 'cpu');
           if (e.pid !== undefined && !okId(e.pid)) e.pid = this.id(e.pid, 'pid');
