@@ -19,6 +19,8 @@ import type { FoldedWeight, OutputAdapter, OutputOptions, OutputWriter } from '.
 const FOLDED_CATS = new Set<string>([CAT.function, CAT.syscall]);
 
 function token(name: string): string {
+  // A frame needs a name: a path of empty names would leave a line with only its weight.
+  if (name === '') return '[unknown]';
   // `;` separates frames and the last space separates the weight: keep both out of names.
   if (name.indexOf(';') === -1 && name.indexOf('\n') === -1 && name.indexOf('\r') === -1) return name;
   return name.replace(/;/g, ':').replace(/[\r\n]+/g, ' ');
