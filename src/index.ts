@@ -24,3 +24,7 @@ export { top } from './outputs/top.js';
 export { VERSION } from './version.js';
 export { runBatch, mergeManifests, readManifest, BatchUsageError } from './pipeline/batch/index.js';
 export type { BatchOptions, BatchResult, Manifest, ManifestEntry, Summary, Shard } from './pipeline/batch/index.js';
+export { activePath, ActivePathError, renderActivePath, pathFormatFor, pathCsv, pathTop, pathTrackEvents, buildHistories, walkPath, PATH_FORMATS } from './analyses/active-path/index.js';
+export type { ActivePath, ActivePathOptions, Segment, PathState, PathFormat, Uncertainty, WakeCause } from './analyses/active-path/index.js';
+export { readEvents } from './pipeline/read-events.js';
+export type { ReadEventsOptions, ReadEventsResult } from './pipeline/read-events.js';

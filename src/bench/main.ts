@@ -7,6 +7,7 @@
  *   npm run bench                                  every input at its default size, then batch
  *   npm run bench -- --only function-graph:folded,perfetto --mb 25    a figure in under a minute
  *   npm run bench -- --scale                       also folded and perfetto at 25, 250, 1000 MB
+ *   npm run bench -- --only perf-script            perf script rows (TRACEBRIDGE_STACKCOLLAPSE: the Perl beside)
  *
  * `--only` takes input names (optionally `:format,format`) and may be repeated; `--mb` sets the
  * size of every input; with `--only` the batch rows are left out unless `--batch` is given.
@@ -21,6 +22,7 @@ import { generateLttngText } from './gen-lttng.js';
 import { writeDmesg } from './gen-dmesg.js';
 import { benchBatch } from './batch.js';
 import { benchNested, printNested } from './nested.js';
+import { benchPerfScript, printPerfRows, type PerfMeasure } from './perf-script.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MB = 1024 * 1024;
@@ -137,6 +139,9 @@ const INPUTS: Record<string, { mb: number; gen: Gen; targets: Record<string, Tar
   },
 };
 
+/** Rows of their own (a corpus capture repeated, stackcollapse-perf.pl beside): see perf-script.ts. */
+const PERF = 'perf-script';
+
 function parseArgs(argv: string[]) {
   const only = new Map<string, string[]>();
   let mb: number | undefined = process.env.TRACEBRIDGE_BENCH_MB ? Number(process.env.TRACEBRIDGE_BENCH_MB) : undefined;
@@ -152,7 +157,7 @@ function parseArgs(argv: string[]) {
     if (a.startsWith('--only')) {
       for (const part of value().split(/\s+|;/).filter(Boolean)) {
         const [name, fmts] = part.split(':');
-        if (!INPUTS[name!]) throw new Error(`--only: no bench input "${name}" (have ${Object.keys(INPUTS).join(', ')})`);
+        if (!INPUTS[name!] && name !== PERF) throw new Error(`--only: no bench input "${name}" (have ${Object.keys(INPUTS).join(', ')})`);
         only.set(name!, fmts ? fmts.split(',') : FORMATS);
       }
     } else if (a.startsWith('--mb')) mb = Number(value());
@@ -168,7 +173,8 @@ const opts = parseArgs(process.argv.slice(2));
 process.stdout.write(`node ${process.version}, ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? ''}\n`);
 const chosen = opts.only.size ? [...opts.only] : Object.keys(INPUTS).map((n) => [n, FORMATS] as [string, string[]]);
 for (const [name, formats] of chosen) {
-  const spec = INPUTS[name]!;
+  const spec = INPUTS[name];
+  if (!spec) continue;
   const file = await input(name, opts.mb ?? spec.mb, spec.gen);
   await benchInput(name, file, name, formats, spec.targets);
 }
@@ -179,6 +185,18 @@ if (opts.scale) {
   }
 }
 print();
+
+if (opts.only.size === 0 || opts.only.has(PERF)) {
+  const corpus = process.env.TRACEBRIDGE_CORPUS ?? path.resolve(here, '../../../shared/corpus');
+  const perfRows = benchPerfScript({
+    corpus: path.join(corpus, 'perf_script'),
+    dir,
+    sizeMB: opts.mb ?? 200,
+    measure: (a) => measure(a) as PerfMeasure,
+    log: (s) => process.stdout.write(s),
+  });
+  printPerfRows(perfRows, (s) => process.stdout.write(s));
+}
 
 if (opts.batch) {
   // Batch: a few hundred files (plain, in a tarball, gzipped), --jobs 1 and --jobs 2.

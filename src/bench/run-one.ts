@@ -1,10 +1,11 @@
 /**
  * One benchmark measurement in its own process, so peak memory (max RSS) belongs to it alone:
  *   node dist/bench/run-one.js line-scan FILE
- *   node dist/bench/run-one.js convert FILE FORMAT OUT [FROM]
+ *   node dist/bench/run-one.js convert FILE FORMAT OUT [FROM [INPUT-OPTIONS-JSON]]
  * Prints one JSON line: {seconds, cpuSeconds, bytes, maxRssMB, lines?, events?}.
  */
 import fs from 'node:fs';
+import type { InputOptions } from '../inputs/types.js';
 import { convert } from '../pipeline/convert.js';
 
 /**
@@ -28,7 +29,7 @@ function lineScan(file: string): { lines: number } {
   return { lines };
 }
 
-const [task, file, format, out, from] = process.argv.slice(2);
+const [task, file, format, out, from, optionsJson] = process.argv.slice(2);
 if (!task || !file) {
   process.stderr.write('usage: run-one line-scan FILE | convert FILE FORMAT OUT [FROM]\n');
   process.exit(2);
@@ -39,7 +40,8 @@ const c0 = process.cpuUsage();
 let extra: Record<string, number> = {};
 if (task === 'line-scan') extra = lineScan(file);
 else {
-  const r = await convert({ input: file, to: format!, output: out!, from: from ?? 'auto' });
+  const inputOptions = optionsJson ? (JSON.parse(optionsJson) as InputOptions) : undefined;
+  const r = await convert({ input: file, to: format!, output: out!, from: from ?? 'auto', ...(inputOptions ? { inputOptions } : {}) });
   extra = { lines: r.lines, events: r.events, outBytes: r.bytesOut };
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

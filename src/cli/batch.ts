@@ -10,6 +10,7 @@ import type { FoldedWeight } from '../outputs/types.js';
 import { BatchUsageError, DEFAULT_FORMATS, DEFAULT_MAX_BYTES, defaultJobs, runBatch } from '../pipeline/batch/index.js';
 import type { ManifestEntry } from '../pipeline/batch/index.js';
 import type { CliIo } from './cli.js';
+import { perfInputOptions, withPerfOptions, type PerfArgs } from './perf-options.js';
 
 /** Exit codes of an interrupted run (128 + signal number, as shells report). */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -58,7 +59,7 @@ function describeRaw(e: ManifestEntry): string {
   }
 }
 
-interface BatchArgs {
+interface BatchArgs extends PerfArgs {
   inputs: string[];
   out: string;
   to?: string[];
@@ -82,7 +83,7 @@ export function batchCommand(io: CliIo, done: (code: number) => void, usage: (ms
     command: 'batch <inputs..>',
     describe: 'convert every trace under folders and inside archives, in parallel, into --out',
     builder: (y: Argv<object>) =>
-      y
+      withPerfOptions(y)
         .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'files and folders (walked recursively)' })
         .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output folder: the input tree is mirrored here, with manifest.json' })
         .option('to', {
@@ -158,7 +159,7 @@ export function batchCommand(io: CliIo, done: (code: number) => void, usage: (ms
           followSymlinks: a['follow-symlinks'],
           maxBytes,
           weight: a.weight as FoldedWeight | undefined,
-          inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules },
+          inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules, ...perfInputOptions(a) },
           signal: ac.signal,
           onEntry: (e) => {
             files++;

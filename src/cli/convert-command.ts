@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { SingleBar } from 'cli-progress';
 import type { Argv } from 'yargs';
 import { inputs } from '../inputs/registry.js';
+import type { InputOptions } from '../inputs/types.js';
 import { outputForPath, outputs } from '../outputs/registry.js';
 import type { FoldedWeight } from '../outputs/types.js';
 import { ConvertError, convert } from '../pipeline/convert.js';
@@ -93,7 +94,7 @@ export function checkArgs(a: ConvertArgs, input: string, output: string): string
 }
 
 /** Runs `convert`; returns the exit code, or a usage message. */
-export async function runConvert(a: ConvertArgs, io: Io): Promise<number | { usage: string }> {
+export async function runConvert(a: ConvertArgs, io: Io, extraInputOptions: InputOptions = {}): Promise<number | { usage: string }> {
   // yargs reads a lone `-` (standard input/output) as an empty string.
   const input = a.input === '' ? '-' : a.input;
   const output = a.output === '' ? '-' : (a.output ?? (a.to ? '-' : undefined));
@@ -155,7 +156,7 @@ export async function runConvert(a: ConvertArgs, io: Io): Promise<number | { usa
       from: a.from,
       to: a.to,
       weight: a.weight as FoldedWeight | undefined,
-      inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules },
+      inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules, ...extraInputOptions },
       onDiagnostic: printer.onDiagnostic,
       signal: ac.signal,
       onProgress: (n) => {

@@ -9,6 +9,22 @@ export interface InputOptions {
   unreliable?: boolean;
   /** Stack inputs: keep `[module]` suffixes on frame names (default true). */
   modules?: boolean;
+  /** perf-script: folded root `comm-pid` (stackcollapse-perf.pl `--pid`). */
+  withPid?: boolean;
+  /** perf-script: folded root `comm-pid/tid` (stackcollapse-perf.pl `--tid`). */
+  withTid?: boolean;
+  /** perf-script: `_[k]` on kernel frames, `_[j]` on JIT frames, or both. */
+  annotate?: 'kernel' | 'jit' | 'all';
+  /** perf-script: `[dso <ip>]` for frames without a symbol. */
+  addrs?: boolean;
+  /** perf-script: the event whose samples are kept (default: the first one in the input). */
+  eventFilter?: string;
+  /** perf-script: inlined frames (perf's `(inlined)` lines) marked `_[i]`. */
+  inline?: boolean;
+  /** perf-script: `-F +srcline` lines appended to frame names as `:file:line`. */
+  srcline?: boolean;
+  /** perf-script: reproduce FlameGraph's stackcollapse-perf.pl byte for byte, slips included. */
+  compat?: 'stackcollapse';
 }
 
 export interface ParseContext {
@@ -29,6 +45,24 @@ export interface InputParser {
 
 export type SniffAnswer = 'yes' | 'no' | 'maybe';
 
+/**
+ * How sure a sniffer is: 3 the format's own marker (a `# tracer: function_graph` header, a
+ * trace-cmd `funcgraph_entry:` line), 2 its grammar on most lines, 1 traces of it among other
+ * text, 0 none.
+ */
+export type SniffLevel = 0 | 1 | 2 | 3;
+
+export interface SniffVerdict {
+  answer: SniffAnswer;
+  level: SniffLevel;
+  /** Why, in words (`5 of 6 lines are function_graph lines`). */
+  reason: string;
+  /** 1-based numbers of the head's lines the answer rests on (a few, not all). */
+  lines: number[];
+  /** Share of the head's non-blank lines the format's grammar reads (0..1), when known. */
+  share?: number;
+}
+
 export interface InputAdapter {
   /** Used for `--from`, `samples/<name>/`, diagnostic code prefixes. */
   name: string;
@@ -37,5 +71,10 @@ export interface InputAdapter {
   priority: number;
   /** Looks at a bounded prefix of the input (decoded text, at most 64 KiB). */
   sniff(head: string): SniffAnswer;
+  /**
+   * Optional: the same decision with its confidence and evidence. Adapters without it are
+   * mapped from `sniff` (yes → level 2, maybe → 1, no → 0) by the registry's `explainSniff`.
+   */
+  sniffVerdict?(head: string): SniffVerdict;
   createParser(ctx: ParseContext): InputParser;
 }

@@ -102,6 +102,22 @@ export const CODES = {
   'lttng-text.time-backwards': ['info', 'a timestamp earlier than the previous one on the same track was moved forward to keep nesting'],
   'lttng-text.day-rollover': ['info', 'an HH:MM:SS time went back by more than 12 hours: midnight passed and a day was added'],
   'lttng-text.clock-change': ['warning', 'the timestamp format changed mid-input (outputs of different babeltrace options joined): times continue from the last one'],
+
+  // perf-script
+  'perf-script.unrecognized-line': ['warning', 'a line that is not a perf script header, callchain frame, source line, comment or blank line: skipped'],
+  'perf-script.frame-outside-record': ['warning', 'a callchain line with no sample header before it (or after a skipped one): skipped'],
+  'perf-script.other-event': ['info', 'a sample of another event than the one kept (the first in the input, or --event-filter): skipped'],
+  'perf-script.unterminated-record': [
+    'info',
+    '--compat stackcollapse: the last record has no blank line after it and was dropped, as stackcollapse-perf.pl drops it',
+  ],
+  'perf-script.inline-not-run': ['info', '--compat stackcollapse --inline: frames of a binary stackcollapse-perf.pl would ask addr2line about are kept as printed'],
+  // active-path analysis (what makes a path uncertain; line 0: about the whole input)
+  'active-path.no-waking': ['warning', 'no sched_waking (only sched_wakeup, or no wake-up events at all): a wake-up may run on the woken CPU inside an IPI, so the waker named may be wrong, or be missing'],
+  'active-path.no-interrupts': ['warning', 'no interrupt events nor wake-up contexts: device and timer wake-ups look like wake-ups by whatever ran on the CPU'],
+  'active-path.lost-events': ['warning', 'events were lost: states and wakers around the loss may be wrong'],
+  'active-path.idle-wakeup': ['warning', 'a wait on the path was woken from an idle CPU with no interrupt in view: shown as UNKNOWN, never as swapper'],
+  'active-path.missing-wakeup': ['info', 'a wait on the path ended with no wake-up event (switched in directly): shown as BLOCKED'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -74,6 +74,10 @@ export interface SliceBegin {
   cat: string;
   depth: number;
   args?: Args;
+  /** Flow arrows leaving this slice (ids unique in the trace). */
+  flowIds?: number[];
+  /** Flow arrows arriving at this slice. */
+  terminatingFlowIds?: number[];
 }
 
 export interface SliceEnd {
@@ -142,6 +146,11 @@ export interface StackSample {
   /** The report's title line. */
   title?: string;
   args?: Args;
+  /**
+   * A profiler sample (`perf script`): its event, the period it stands for (folded output sums
+   * periods, as FlameGraph does) and the label folded output puts above the root (the process).
+   */
+  profile?: { event: string; period: number; root: string };
 }
 
 /** Scheduler switch on a CPU (Linux `sched_switch`). */
@@ -176,6 +185,12 @@ export interface SchedWaking {
    * interrupt handler open on the waker's CPU): `task`, `hardirq`, `softirq` or `nmi`.
    */
   context?: 'task' | 'hardirq' | 'softirq' | 'nmi';
+  /**
+   * The event it came from, when the input says: `waking` runs on the waker's CPU in its context;
+   * `wakeup` may run on the target CPU inside an IPI (a trace with only it cannot name wakers
+   * for sure); `wakeup_new` is a new task's first wake-up.
+   */
+  source?: 'waking' | 'wakeup' | 'wakeup_new';
 }
 
 /** Hard interrupt handler entry/exit on a CPU. */

@@ -13,6 +13,7 @@ import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js'
 import { PSEUDO_TID_BASE } from '../model/slices.js';
 import { nsToUsString } from '../model/time.js';
 import { softirqName, traceMetadata } from './common.js';
+import { FlameChart } from './flame-chart.js';
 import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 /** pid of the process that groups per-CPU lanes, and of the one for global lanes. */
@@ -42,6 +43,11 @@ class ChromeWriter implements OutputWriter {
   private readonly running = new Map<number, boolean>();
   private lastTs = 0;
   private parts: string[] = [];
+  /** Profiler samples (perf) also draw a flame chart of slices per thread. */
+  private readonly chart = new FlameChart({
+    begin: (track, ts, name) => this.emit(`{"ph":"B",${this.pt(track)},"ts":${nsToUsString(ts)},"cat":"samples","name":${q(name)}}`),
+    end: (track, ts) => this.emit(`{"ph":"E",${this.pt(track)},"ts":${nsToUsString(ts)}}`),
+  });
 
   constructor(private readonly opts: OutputOptions) {}
 
@@ -120,6 +126,13 @@ class ChromeWriter implements OutputWriter {
         return;
       case 'begin':
         this.emit(`{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.args)}}`);
+        // Flow events bind to the slice open on their thread at their time: the one just begun.
+        for (const id of e.terminatingFlowIds ?? []) {
+          this.emit(`{"ph":"f","bp":"e","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+        }
+        for (const id of e.flowIds ?? []) {
+          this.emit(`{"ph":"s","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+        }
         return;
       case 'end':
         this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)}${argsJson(e.args)}}`);
@@ -143,6 +156,10 @@ class ChromeWriter implements OutputWriter {
           .reverse()
           .map((f) => (f.unreliable ? `? ${f.name}` : f.name) + (f.offset ? `+${f.offset}` : '') + (f.module ? ` [${f.module}]` : ''));
         if (e.args) Object.assign(args, e.args);
+        if (e.profile) {
+          args.period = e.profile.period;
+          this.chart.sample(e);
+        }
         this.emit(`{"ph":"i","s":"t",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"stack","name":${q(e.title ?? e.reason ?? 'stack')},"args":${q(args)}}`);
         return;
       }
@@ -201,6 +218,7 @@ class ChromeWriter implements OutputWriter {
   end(): string {
     // Viewers reject an empty traceEvents array: always hold at least the process metadata.
     if (this.first) this.meta('process_name', GLOBAL_LANES_PID, GLOBAL_LANES_PID, 'Global');
+    this.chart.finish();
     for (const [cpu, open] of this.running) if (open) this.emit(`{"ph":"E",${`"pid":${CPU_LANES_PID},"tid":${this.lane(cpu, 'sched').tid}`},"ts":${nsToUsString(this.lastTs)}}`);
     const { meta, diagnostics } = traceMetadata(this.info, this.opts);
     const other: Record<string, unknown> = { ...meta };

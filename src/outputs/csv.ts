@@ -87,6 +87,7 @@ class CsvWriter implements OutputWriter {
           const w = this.who(e.track);
           const extra: Record<string, unknown> = { ...(e.args ?? {}) };
           if (e.reason) extra.reason = e.reason;
+          if (e.profile) extra.period = e.profile.period;
           this.row([
             'stack',
             e.ts,

@@ -10,7 +10,7 @@
  * - `count`: number of calls (or stack observations).
  * Lines are sorted; memory grows with the number of distinct paths only.
  */
-import type { TraceEvent } from '../model/events.js';
+import type { Frame, TraceEvent } from '../model/events.js';
 import { CAT } from '../model/events.js';
 import { plainInteger } from '../model/time.js';
 import { frameLabel } from './common.js';
@@ -60,6 +60,54 @@ export class PathTrie {
   }
 }
 
+/**
+ * Profiler samples by path, as a trie keyed by frame object: inputs hand out the same Frame
+ * object for a frame line they have seen, so a sample costs one identity lookup per frame
+ * instead of building and hashing its path string. Equal names under different objects are
+ * merged when the paths are written.
+ */
+class FrameTrie {
+  private readonly roots = new Map<string, number>();
+  private readonly kids: Map<Frame, number>[] = [];
+  private readonly parent: number[] = [];
+  private readonly label: string[] = [];
+  private readonly weight: number[] = [];
+
+  private node(parent: number, label: string): number {
+    const id = this.parent.length;
+    this.parent.push(parent);
+    this.label.push(label);
+    this.weight.push(0);
+    this.kids.push(new Map());
+    return id;
+  }
+
+  add(root: string, frames: readonly Frame[], w: number) {
+    let n: number | undefined = this.roots.get(root);
+    if (n === undefined) this.roots.set(root, (n = this.node(-1, root)));
+    for (const f of frames) {
+      const m: Map<Frame, number> = this.kids[n]!;
+      let c: number | undefined = m.get(f);
+      if (c === undefined) m.set(f, (c = this.node(n, f.name)));
+      n = c;
+    }
+    this.weight[n]! += w;
+  }
+
+  get size(): number {
+    return this.parent.length;
+  }
+
+  each(fn: (path: string, weight: number) => void) {
+    for (let n = 0; n < this.parent.length; n++) {
+      if (this.weight[n] === 0) continue;
+      const parts: string[] = [];
+      for (let k = n; k >= 0; k = this.parent[k]!) parts.push(this.label[k]!);
+      fn(parts.reverse().join(';'), this.weight[n]!);
+    }
+  }
+}
+
 class FoldedWriter implements OutputWriter {
   private readonly trie = new PathTrie();
   /** Per track: the trie node of each open frame. */
@@ -68,6 +116,8 @@ class FoldedWriter implements OutputWriter {
   private readonly timed: number[] = [];
   /** path → weight of stack samples. */
   private readonly counted = new Map<string, number>();
+  /** Summed periods of profiler samples, by path. */
+  private readonly profiled = new FrameTrie();
   private readonly weight: FoldedWeight;
 
   constructor(opts: OutputOptions) {
@@ -91,6 +141,12 @@ class FoldedWriter implements OutputWriter {
         const w = this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
         this.timed[node] = (this.timed[node] ?? 0) + w;
       } else if (e.kind === 'sample') {
+        if (e.profile) {
+          // Profiler samples (perf): the process label above the root, periods summed; names
+          // are already folded-safe (the input applied FlameGraph's tidy rules).
+          this.profiled.add(e.profile.root, e.frames, e.profile.period);
+          continue;
+        }
         if (e.frames.length === 0) continue;
         const path = e.frames.map((f) => token(frameLabel(f))).join(';');
         this.counted.set(path, (this.counted.get(path) ?? 0) + e.weight);
@@ -110,7 +166,12 @@ class FoldedWriter implements OutputWriter {
       }
     });
     for (const [p, v] of this.counted) lines.set(p, (lines.get(p) ?? 0) + v);
-    const keys = [...lines.keys()].sort();
+    this.profiled.each((p, v) => lines.set(p, (lines.get(p) ?? 0) + v));
+    const keys = [...lines.keys()];
+    // Byte order of the UTF-8 text (what `sort` and Perl's `cmp` give); UTF-16 order differs
+    // only for characters beyond U+FFFF.
+    if (this.profiled.size > 0 && keys.some((k) => /[\ud800-\udfff]/.test(k))) keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    else keys.sort();
     let out = '';
     // Weights are always plain integers: folded readers take `\d+` only.
     for (const k of keys) out += `${k} ${plainInteger(lines.get(k)!)}\n`;

@@ -198,7 +198,7 @@ class PerfettoWriter implements OutputWriter {
     this.packets.push(p);
   }
 
-  private named(kind: number, ts: number, track: number, name: string, cat: string, args: Args | undefined, extra?: Packet) {
+  private named(kind: number, ts: number, track: number, name: string, cat: string, args: Args | undefined, extra?: Packet, flows?: Packet) {
     const onMain = extra !== undefined;
     const seq = onMain ? this.main : this.sequence(track, ts);
     const interned: Packet = {};
@@ -208,6 +208,7 @@ class PerfettoWriter implements OutputWriter {
     const da = annotations(args);
     if (da) ev.debugAnnotations = da;
     if (extra) Object.assign(ev, extra);
+    if (flows) Object.assign(ev, flows);
     if (onMain) this.mainEvent(ts, ev, interned);
     else this.trackEvent(track, ts, ev, interned, true);
   }
@@ -268,6 +269,7 @@ class PerfettoWriter implements OutputWriter {
     if (reps !== e.weight) args.samples_written = reps;
     if (e.reason) args.reason = e.reason;
     if (e.comm !== undefined) args.comm = e.comm;
+    if (e.profile) args.period = e.profile.period;
     this.named(TYPE_INSTANT, e.ts, e.track, e.title ?? e.reason ?? 'stack', 'stack', args, {
       callstack: { frames: e.frames.map((f) => ({ functionName: frameLabel(f) })) },
     });
@@ -329,7 +331,7 @@ class PerfettoWriter implements OutputWriter {
         return;
       case 'begin':
         this.lastTs = e.ts;
-        this.named(TYPE_SLICE_BEGIN, e.ts, e.track, e.name, e.cat, e.args);
+        this.named(TYPE_SLICE_BEGIN, e.ts, e.track, e.name, e.cat, e.args, undefined, flowsOf(e));
         return;
       case 'end': {
         this.lastTs = e.ts;
@@ -432,3 +434,12 @@ export const perfetto: OutputAdapter = {
   binary: true,
   createWriter: (o) => new PerfettoWriter(o),
 };
+
+/** TrackEvent flow fields of a slice begin (flow_ids 47, terminating_flow_ids 48), if any. */
+function flowsOf(e: Extract<TraceEvent, { kind: 'begin' }>): Packet | undefined {
+  if (!e.flowIds?.length && !e.terminatingFlowIds?.length) return undefined;
+  const f: Packet = {};
+  if (e.flowIds?.length) f.flowIds = e.flowIds;
+  if (e.terminatingFlowIds?.length) f.terminatingFlowIds = e.terminatingFlowIds;
+  return f;
+}

@@ -173,6 +173,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
           // Nothing to recognise: an empty input is a warning, not a failure, for any named output.
           diags.report('input.empty', 0);
           adapter = inputs[0]!;
+        } else if (r.ambiguous) {
+          throw new ConvertError(`cannot tell the input format of ${name}: ${r.reason}; use --from`, 'unknown-format');
         } else throw new ConvertError(`cannot tell the input format of ${name} (tried ${r.tried.join('; ')}); use --from`, 'unknown-format');
       } else adapter = r.adapter;
     } else {

@@ -8,7 +8,8 @@ import type { Diagnostic } from '../../src/model/diagnostics.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SAMPLES = path.join(ROOT, 'samples');
 export const GOLDEN = path.join(ROOT, 'test/golden');
-export const CORPUS = path.resolve(ROOT, '../shared/corpus');
+/** The shared corpus beside the project (TRACEBRIDGE_CORPUS names another place, e.g. from a worktree). */
+export const CORPUS = process.env.TRACEBRIDGE_CORPUS ?? path.resolve(ROOT, '../shared/corpus');
 export const HAVE_CORPUS = fs.existsSync(path.join(CORPUS, 'MANIFEST.tsv'));
 
 /** Converts bytes or a path in memory; returns output bytes, result and every diagnostic. */

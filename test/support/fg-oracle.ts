@@ -1,18 +1,30 @@
 /**
  * An independent count of the calls in function_graph text, by plain pattern matching on
  * lines (no stacks, no columns): every `func(...) {` or `func(...);` after a `|` or a CPU
- * column, every trace-cmd `funcgraph_entry`, and a mailer-wrapped `[module]() {` line.
+ * column, every trace-cmd `funcgraph_entry`, a mailer-wrapped `[module]() {` line, and, after a
+ * `# tracer:` header and before any line with columns, a line that is only `func(...) {` or
+ * `func(...);` (nocontext-info, every column off).
  */
 export function countCalls(text: string): number {
   let n = 0;
+  let bare = false;
   for (const raw of text.split('\n')) {
     const s = raw.replaceAll('\u00a0', ' ');
+    if (/^\s*#\s*tracer:/.test(s)) {
+      bare = true;
+      continue;
+    }
+    if (/^\s*#/.test(s)) continue;
     if (s.includes('funcgraph_entry:')) {
       n++;
       continue;
     }
-    if (/(?:\||\d\))\s*[\w.$]+(?: \[[\w.-]+\])?\([^)]*\)\s*(?:\{|;)/.test(s)) n++;
-    else if (/^\s*(?:>\s*)*\[[\w.-]+\]\(\)\s*\{\s*$/.test(s)) n++;
+    if (/(?:\||\d\))\s*[\w.$]+(?: \[[\w.-]+\])?\([^)]*\)\s*(?:\{|;)/.test(s)) {
+      n++;
+      bare = false;
+    } else if (/^\s*(?:>\s*)*\[[\w.-]+\]\(\)\s*\{\s*$/.test(s)) n++;
+    else if (/\||^\s*\d+\)/.test(s)) bare = false;
+    else if (bare && /^\s*(?!(?:if|for|while|switch|return|sizeof)\b)[\w.$]+\((?:[\w.]+=[^,()]*(?:, [\w.]+=[^,()]*)*|[-\dx, a-f]*)\)\s*(?:\{|;)/.test(s)) n++;
   }
   return n;
 }

@@ -4,7 +4,7 @@
  * a stack; bpftrace `@[kstack]: N` maps). See `tokenize.ts` for the line forms and
  * `interpret.ts` for how reports become stack samples.
  */
-import type { InputAdapter, SniffAnswer } from '../types.js';
+import type { InputAdapter, SniffAnswer, SniffVerdict } from '../types.js';
 import { createDmesgParser } from './interpret.js';
 import { newPrefix, stripPrefix } from './prefix.js';
 import { tokenize, type TokenizeFlags } from './tokenize.js';
@@ -20,6 +20,11 @@ const RE_OLD_FRAME = /\[<[0-9a-f]{8,16}>\] \(?[\w.]+\+0x[0-9a-f]+\/0x[0-9a-f]+/;
  * (`[12:34:56.123456789] (+0.000001) host event: { ... }`) have none of these.
  */
 export function sniffDmesg(head: string): SniffAnswer {
+  return sniffDmesgVerdict(head).answer;
+}
+
+/** `sniffDmesg` with its evidence: the lines that made the answer, and the share of prefixed or trace lines. */
+export function sniffDmesgVerdict(head: string): SniffVerdict {
   const p = newPrefix();
   const flags: TokenizeFlags = { kernel: false, bpf: false };
   let frames = 0;
@@ -30,49 +35,81 @@ export function sniffDmesg(head: string): SniffAnswer {
   let bpf = 0;
   let weak = 0;
   let pos = 0;
+  let lineNo = 0;
+  const evidence: number[] = [];
+  const prefixLines: number[] = [];
+  const note = (n: number) => {
+    if (evidence.length < 5) evidence.push(n);
+  };
+  const verdict = (answer: SniffAnswer, why: string): SniffVerdict => {
+    const traceLines = frames + traceHeaders + reportLines + bpf;
+    const share = lines === 0 ? 0 : Math.min(1, Math.max(prefixed, traceLines) / lines);
+    const ev = evidence.length > 0 ? evidence : prefixLines;
+    return { answer, level: answer === 'yes' ? 2 : answer === 'maybe' ? 1 : 0, reason: why, lines: ev, share };
+  };
   while (pos < head.length && lines < 4000) {
     let nl = head.indexOf('\n', pos);
     if (nl < 0) nl = head.length;
     const raw = head.slice(pos, nl);
     pos = nl + 1;
+    lineNo++;
     stripPrefix(raw, p);
     if (p.text.trim() === '') continue;
     lines++;
-    if ((p.kernel && !p.foreign) || p.wallKind === 1) prefixed++;
+    if ((p.kernel && !p.foreign) || p.wallKind === 1) {
+      prefixed++;
+      if (prefixLines.length < 5) prefixLines.push(lineNo);
+    }
     flags.kernel = p.kernel || p.foreign;
     const t = tokenize(p.text, flags);
     switch (t.t) {
       case 'frames':
-        if (t.strong && t.items.some((x) => x.kind === 'frame')) frames++;
+        if (t.strong && t.items.some((x) => x.kind === 'frame')) {
+          frames++;
+          note(lineNo);
+        }
         break;
       case 'arm':
         frames++;
+        note(lineNo);
         break;
       case 'trace-start':
         traceHeaders++;
+        note(lineNo);
         break;
       case 'header':
       case 'task':
       case 'fault':
         reportLines++;
+        note(lineNo);
         break;
       case 'bpf-open':
         flags.bpf = true;
         break;
       case 'bpf-close':
         bpf++;
+        note(lineNo);
         flags.bpf = false;
         break;
       default:
-        if (RE_OLD_FRAME.test(p.text)) weak++;
+        if (RE_OLD_FRAME.test(p.text)) {
+          weak++;
+          note(lineNo);
+        }
         break;
     }
-    if ((traceHeaders > 0 && frames > 0) || frames >= 3 || bpf > 0) return 'yes';
-    if (reportLines > 0 && frames > 0) return 'yes';
+    if (traceHeaders > 0 && frames > 0) return verdict('yes', 'a call-trace header with frames');
+    if (frames >= 3) return verdict('yes', 'three call-trace frames');
+    if (bpf > 0) return verdict('yes', 'a bpftrace stack map');
+    if (reportLines > 0 && frames > 0) return verdict('yes', 'a kernel report line with frames');
   }
-  if (prefixed >= 5 && prefixed * 2 >= lines) return 'yes';
-  if (traceHeaders > 0 || frames > 0 || reportLines > 1 || weak > 0 || prefixed >= 3) return 'maybe';
-  return 'no';
+  if (prefixed >= 5 && prefixed * 2 >= lines) return verdict('yes', `${prefixed} of ${lines} lines carry kernel log prefixes`);
+  // Short reports (syzkaller's one-line `BUG ...: kasan: ...`): a report header in a kernel log.
+  if (reportLines > 0 && prefixed > 0 && prefixed * 2 >= lines) return verdict('yes', 'a kernel report header on kernel log lines');
+  if (traceHeaders > 0 || frames > 0 || reportLines > 1 || weak > 0 || prefixed >= 3) {
+    return verdict('maybe', `traces of kernel reports (${traceHeaders} trace headers, ${frames} frames, ${reportLines} report lines, ${prefixed} prefixed lines)`);
+  }
+  return verdict('no', 'no call traces and no kernel log prefixes');
 }
 
 export const dmesg: InputAdapter = {
@@ -83,5 +120,6 @@ export const dmesg: InputAdapter = {
   // call-trace frames, which function_graph text never has. After lttng-text (10).
   priority: 15,
   sniff: sniffDmesg,
+  sniffVerdict: sniffDmesgVerdict,
   createParser: createDmesgParser,
 };

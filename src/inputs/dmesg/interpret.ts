@@ -23,6 +23,7 @@ import type { Args, StackSample, TraceEvent } from '../../model/events.js';
 import { SliceBuilder } from '../../model/slices.js';
 import { MAX_FRAMES, StackBuilder, type RawFrame } from '../../model/stacks.js';
 import type { InputParser, ParseContext } from '../types.js';
+import { FtraceDumps } from './ftrace-dump.js';
 import { newPrefix, stripPrefix } from './prefix.js';
 import { tokenize, type Item, type Token, type TokenizeFlags } from './tokenize.js';
 
@@ -83,6 +84,9 @@ interface Block {
   lastWasFault: boolean;
   /** arm32: the caller of the last `callee from caller` line, pushed at the end. */
   armCaller: RawFrame | undefined;
+  /** The last arm32 caller was printed `[inline]`; the callee of that line. */
+  armInline: boolean;
+  armCallee: string;
   /** Line numbers of foreign lines since the last frame. */
   gap: number[];
   /** Frames copied from `<Same stack as pid N>`. */
@@ -125,6 +129,8 @@ function newBlock(line: number, ts: number | undefined, headed: boolean): Block 
     faultAfterNmi: false,
     lastWasFault: false,
     armCaller: undefined,
+    armInline: false,
+    armCallee: '',
     gap: [],
   };
 }
@@ -183,16 +189,23 @@ export class DmesgParser implements InputParser {
   private sawSyslog = false;
   private sawNumbers = false;
   private infoSent = false;
+  private readonly dumps: FtraceDumps;
 
   constructor(ctx: ParseContext) {
     this.report = ctx.report;
     // dmesg makes no slices; the builder gives it tracks.
     this.b = new SliceBuilder(ctx.report, { unmatchedExit: 'dmesg.truncated', unclosedEntry: 'dmesg.truncated' });
     this.stacks = new StackBuilder(ctx.options);
+    this.dumps = new FtraceDumps(ctx);
   }
 
   push(lines: string[], firstLine: number): TraceEvent[] {
     for (let k = 0; k < lines.length; k++) this.line(lines[k]!, firstLine + k);
+    if (this.dumps.dumps > 0) {
+      const evs = this.b.take();
+      this.dumps.take(evs);
+      return evs;
+    }
     return this.b.take();
   }
 
@@ -211,6 +224,7 @@ export class DmesgParser implements InputParser {
       );
     }
     const evs = this.b.take();
+    this.dumps.end(evs);
     this.emitInfo(evs);
     return evs;
   }
@@ -297,6 +311,12 @@ export class DmesgParser implements InputParser {
   private line(raw: string, no: number): void {
     const p = this.prefix;
     stripPrefix(raw, p);
+    if (p.skip) return;
+    if (this.dumps.inside) {
+      const k = tokenize(p.text, this.flags).t;
+      if (k === 'trace-start' || k === 'header' || k === 'task') this.dumps.cut(no);
+    }
+    if (this.dumps.line(p.text, no, p.bootNs)) return;
     const ts = this.lineTime();
     if (p.caller) this.sawCaller = true;
     if (p.numbered) this.sawNumbers = true;
@@ -328,7 +348,7 @@ export class DmesgParser implements InputParser {
         this.frames(st, tok.items, tok.strong, no, ts);
         return;
       case 'arm':
-        this.arm(st, tok.callee, tok.caller, no, ts);
+        this.arm(st, tok.callee, tok.caller, no, ts, tok.callerInline === true);
         return;
       case 'bad-frame':
         if (st.block) {
@@ -627,13 +647,21 @@ export class DmesgParser implements InputParser {
     this.emit(st, blk, { truncated: true });
   }
 
-  private arm(st: CallerState, callee: RawFrame, caller: RawFrame | undefined, no: number, ts: number | undefined) {
+  private arm(st: CallerState, callee: RawFrame, caller: RawFrame | undefined, no: number, ts: number | undefined, inline = false) {
     let blk = st.block;
     if (!blk) blk = this.openBlock(st, no, ts, false);
     else this.flushGap(st, 'dmesg.interleaved');
     this.placeFault(st, blk, no);
     const f = { ...callee };
     const prev = blk.armCaller;
+    if (prev && blk.armInline && blk.armCallee === f.name) {
+      // Symbolised output: `(f) from (g file.c:1 [inline])` then `(f) from (h+0x..)` again. g was
+      // inlined into h: a frame between f (already added) and h.
+      this.addFrame(st, blk, prev, no, false);
+      blk.armCaller = caller ? { ...caller } : undefined;
+      blk.armInline = inline;
+      return;
+    }
     if (prev && prev.name === f.name) {
       // The callee of this line is the caller of the last one; that line had its offset.
       if (prev.offset) f.offset = prev.offset;
@@ -646,6 +674,8 @@ export class DmesgParser implements InputParser {
     }
     this.addFrame(st, blk, f, no, false);
     blk.armCaller = caller ? { ...caller } : undefined;
+    blk.armInline = inline;
+    blk.armCallee = f.name;
   }
 
   private finishState(st: CallerState, no: number) {

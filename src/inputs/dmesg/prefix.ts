@@ -12,6 +12,7 @@
  * columns, and journalctl's `short-monotonic` (`[   84.000428] host kernel: message`).
  */
 import { parseScaled } from '../../model/time.js';
+import { newRecordState, readRecord, type RecordState } from './records.js';
 
 /** What the prefix of one line said. One object is reused for every line. */
 export interface LinePrefix {
@@ -33,10 +34,26 @@ export interface LinePrefix {
   foreign: boolean;
   /** A line number was removed. */
   numbered: boolean;
+  /** Not a line of the log: another line of a record (`/dev/kmsg` ` KEY=value`, JSON structure). */
+  skip: boolean;
+  /** Which record layout (kmsg, JSON, export) the input is, across lines. */
+  records: RecordState;
 }
 
 export function newPrefix(): LinePrefix {
-  return { text: '', bootNs: -1, wallKind: 0, wallSec: 0, wallFracNs: 0, caller: '', kernel: false, foreign: false, numbered: false };
+  return {
+    text: '',
+    bootNs: -1,
+    wallKind: 0,
+    wallSec: 0,
+    wallFracNs: 0,
+    caller: '',
+    kernel: false,
+    foreign: false,
+    numbered: false,
+    skip: false,
+    records: newRecordState(),
+  };
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -56,6 +73,16 @@ function printkTime(s: string, i: number, p: LinePrefix): number {
   const fs = j;
   while (isDigit(s.charCodeAt(j))) j++;
   // printk prints exactly six decimals; babeltrace's `[1417383672.250167676]` has nine.
+  // `dmesg --delta`: `[  908.084301 <    0.000640>]`.
+  if (j - fs === 6 && s.charCodeAt(j) === 32 && s.charCodeAt(j + 1) === 60 /* < */) {
+    const e = s.indexOf('>]', j);
+    if (e > 0 && e - j < 24) {
+      const ns = parseScaled(s, 9, start, j);
+      if (Number.isNaN(ns)) return -1;
+      p.bootNs = ns;
+      return e + 2;
+    }
+  }
   if (j - fs !== 6 || s.charCodeAt(j) !== 93 /* ] */) return -1;
   const ns = parseScaled(s, 9, start, j);
   if (Number.isNaN(ns)) return -1;
@@ -281,8 +308,10 @@ export function stripPrefix(raw: string, p: LinePrefix): void {
   p.kernel = false;
   p.foreign = false;
   p.numbered = false;
+  p.skip = false;
   let s = raw;
   if (s.indexOf('\u00a0') !== -1) s = s.replaceAll('\u00a0', ' ');
+  if (readRecord(s, p)) return;
   let i = 0;
   // Mail quoting: `> `, `>> `, `> > ` (KASAN's `>ffff...: fb fb` marker line loses its `>`,
   // which changes nothing for a memory dump).

@@ -31,7 +31,7 @@ export type Token =
   /** Looks like a frame (address, `?`, marker) but the rest could not be read. */
   | { t: 'bad-frame' }
   /** arm32 `callee from caller`. */
-  | { t: 'arm'; callee: RawFrame; caller: RawFrame | undefined }
+  | { t: 'arm'; callee: RawFrame; caller: RawFrame | undefined; callerInline?: boolean }
   /** `<Same stack as pid 2294>` (old sysrq-t/hung-task dumps). */
   | { t: 'same-stack'; pid: number }
   /** Where the CPU was: RIP, pc, epc, NIP, PSW, `EIP is at`, `PC is at`, `--- interrupt: at`. */
@@ -322,8 +322,14 @@ export function frameLine(s: string, i: number, bpf: boolean): Token | null {
   return { t: 'frames', items, strong };
 }
 
-/** `[<addr>] (name+off) ` / `name+off` on one side of an arm32 `from`. */
-function armSide(s: string, i: number, end: number): RawFrame | null {
+/** A source location a symbolising script appended (`lib/dump_stack.c:88`, `x.c:12:3`). */
+const RE_SOURCE_LOC = /^[\w./+-]+:\d+(?::\d+)?$/;
+
+/**
+ * `[<addr>] (name+off) ` / `name+off` on one side of an arm32 `from`, with what a symbolising
+ * script adds inside the parentheses (`(__dump_stack lib/dump_stack.c:88 [inline])`).
+ */
+function armSide(s: string, i: number, end: number): { frame: RawFrame; inline: boolean } | null {
   i = skipSpaces(s, i);
   const j = bracketAddr(s, i);
   if (j > 0) i = skipSpaces(s, j);
@@ -336,13 +342,26 @@ function armSide(s: string, i: number, end: number): RawFrame | null {
   }
   const sym = symbol(s, i, false);
   if (!sym) return null;
-  const k = skipSpaces(s, sym.end);
-  if (k < close) {
+  let inline = false;
+  let k = skipSpaces(s, sym.end);
+  while (k < close) {
+    if (s.startsWith('[inline]', k)) {
+      inline = true;
+      k = skipSpaces(s, k + 8);
+      continue;
+    }
     const m = moduleTag(s, k);
-    if (!m || skipSpaces(s, m.end) < close) return null;
-    sym.frame.module = m.module;
+    if (m) {
+      sym.frame.module = m.module;
+      k = skipSpaces(s, m.end);
+      continue;
+    }
+    let e = k;
+    while (e < close && s.charCodeAt(e) !== 32) e++;
+    if (!RE_SOURCE_LOC.test(s.slice(k, e))) return null;
+    k = skipSpaces(s, e);
   }
-  return sym.frame;
+  return { frame: sym.frame, inline };
 }
 
 function armFrom(s: string, i: number): Token | null {
@@ -353,10 +372,12 @@ function armFrom(s: string, i: number): Token | null {
   const caller = armSide(s, f + 6, s.length);
   if (!caller) {
     // `from [<00000000>] (  (null))`: the unwinder lost the caller.
-    if (/\(\s*\(null\)\)\s*$/.test(s)) return { t: 'arm', callee, caller: undefined };
+    if (/\(\s*\(null\)\)\s*$/.test(s)) return { t: 'arm', callee: callee.frame, caller: undefined };
     return null;
   }
-  return { t: 'arm', callee, caller };
+  const t: Token = { t: 'arm', callee: callee.frame, caller: caller.frame };
+  if (caller.inline) t.callerInline = true;
+  return t;
 }
 
 /** The symbol after `prefix` (`RIP: 0010:func+0x..`, `pc : func+0x..`), as a fault token. */
@@ -442,6 +463,8 @@ function isRegisters(s: string, i: number): boolean {
 /** First characters of the report headers `classifyHeader` knows (the rest are found anywhere). */
 const HEADER_START = new Set([...'WBIKkOUgwNrsSuF['].map((c) => c.charCodeAt(0)));
 
+const RE_SLAB_BUG = /^BUG [^\s()]+ \([^)]*\): \S/;
+
 function classifyHeader(s: string): Token | null {
   if (!HEADER_START.has(s.charCodeAt(0))) {
     if (RE_DIE.test(s)) return { t: 'header', reason: 'Oops', title: title(s), refine: true };
@@ -456,6 +479,8 @@ function classifyHeader(s: string): Token | null {
       ? { t: 'header', reason, title: title(s), refine: false, cpu: Number(m[1]), pid: Number(m[2]) }
       : { t: 'header', reason, title: title(s), refine: false };
   }
+  // SLUB's `BUG <cache> (<taint>): <what>` (`BUG UNIX (Not tainted): kasan: bad access detected`).
+  if (s.startsWith('BUG ') && RE_SLAB_BUG.test(s)) return { t: 'header', reason: 'BUG', title: title(s), refine: false };
   if (s.startsWith('BUG:')) {
     let reason = 'BUG';
     if (s.startsWith('BUG: KASAN')) reason = 'KASAN';
@@ -564,6 +589,8 @@ export interface TokenizeFlags {
 }
 
 /** Classifies one message (prefixes removed). */
+const RE_PROC_STACK = /^(?:==> )?(\/proc\/(\d+)(?:\/task\/(\d+))?\/stack)(?: <==|:)?\s*$/;
+
 export function tokenize(s: string, flags: TokenizeFlags): Token {
   const i = skipSpaces(s, 0);
   if (i >= s.length) return BLANK;
@@ -576,6 +603,11 @@ export function tokenize(s: string, flags: TokenizeFlags): Token {
     const f = frameLine(s, i, true);
     if (f) return f;
     return TEXT;
+  }
+  // `/proc/PID/stack` listings: `==> /proc/1/task/7/stack <==` (tail/head), `/proc/1/stack:`.
+  if (c === 47 /* / */ || (c === 61 /* = */ && s.startsWith('==> /proc/', i))) {
+    const m = RE_PROC_STACK.exec(s.slice(i));
+    if (m) return { t: 'label', text: m[1]!, pid: Number(m[3] ?? m[2]) };
   }
   switch (c) {
     case 60 /* < */: {

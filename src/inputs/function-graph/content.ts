@@ -5,6 +5,7 @@ import type { FgKind } from './tokenize.js';
 
 const RE_DURATION = /^\s*([+!#*@$])?\s*(\d+(?:\.\d+)?)\s*us\s*$/;
 const RE_IDENT = /^[A-Za-z_.$][\w.$]*$/;
+const RE_ENTRY_RETADDR = /\{\s*\/\*\s*<-(\S+)\s*\*\/$/;
 
 /** Parses the FUNCTION column (`func() {`, `func();`, `}`, `} /* func *\/`, `/* text *\/`). */
 export function parseContent(
@@ -34,6 +35,15 @@ export function parseContent(
   let kind: FgKind;
   let body: string;
   let after = '';
+  // funcgraph-retaddr on an entry: `func() { /* <-caller+0x1a/0x40 */`.
+  let caller: string | undefined;
+  if (s.endsWith('*/')) {
+    const m = RE_ENTRY_RETADDR.exec(s);
+    if (m) {
+      caller = m[1]!;
+      s = s.slice(0, m.index + 1);
+    }
+  }
   if (s.endsWith('{')) {
     kind = 'entry';
     body = s.slice(0, -1).trimEnd();
@@ -58,9 +68,17 @@ export function parseContent(
   if (after) {
     const m = /^\/\*\s*(.*?)\s*\*\/$/.exec(after);
     if (!m) return null;
-    const r = splitRet(m[1]!);
+    let t = m[1]!;
+    // funcgraph-retaddr on a leaf: `/* <-caller+0x1a/0x40 ret=0x0 */` (the return value is optional).
+    if (t.startsWith('<-')) {
+      const sp = t.indexOf(' ');
+      caller = sp === -1 ? t.slice(2) : t.slice(2, sp);
+      t = sp === -1 ? '' : t.slice(sp + 1);
+    }
+    const r = splitRet(t);
     if (r.ret !== undefined) out.args = { ...(out.args ?? {}), ret: r.ret };
   }
+  if (caller) out.args = { ...(out.args ?? {}), caller };
   return out;
 }
 

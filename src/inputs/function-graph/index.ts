@@ -9,7 +9,7 @@
  */
 import type { InputAdapter } from '../types.js';
 import { FunctionGraphParser } from './parse.js';
-import { sniff } from './sniff.js';
+import { sniff, sniffVerdict } from './sniff.js';
 
 export { RECONSTRUCTED_ORIGIN_NS } from './parse.js';
 export { tokenize, type FgLine, type TokenizeState, type TokenResult } from './tokenize.js';
@@ -19,5 +19,6 @@ export const functionGraph: InputAdapter = {
   description: 'ftrace function_graph text (tracefs `trace`, every funcgraph-* option, trace-cmd report)',
   priority: 20,
   sniff,
+  sniffVerdict,
   createParser: (ctx) => new FunctionGraphParser(ctx),
 };

@@ -16,6 +16,9 @@ import { taskPid, tokenize, type FgLine, type TokenizeState } from './tokenize.j
 export const RECONSTRUCTED_ORIGIN_NS = 10_000_000_000;
 /** Lines held per input while waiting for the first context switch of a CPU. */
 const PENDING_LIMIT = 200_000;
+/** Linux pids stay below 2^22; several trace-cmd input files each get their own pid range. */
+const PID_SPAN = 1 << 22;
+const FILE_SLOTS = 255;
 
 /** Per-CPU state: which task runs there and the lines waiting for that to be known. */
 interface CpuState {
@@ -37,6 +40,7 @@ export class FunctionGraphParser implements InputParser {
   private sawDuration = false;
   private sawTraceCmd = false;
   private tracerName: string | undefined;
+  private readonly files = new Map<string, number>();
   private calls = 0;
   private readonly report: Report;
 
@@ -138,7 +142,22 @@ export class FunctionGraphParser implements InputParser {
     this.pendingAllowed = true;
   }
 
-  private taskTrack(comm: string, pid: number, cpu: number): number {
+  private taskTrack(comm: string, pid: number, cpu: number, file?: string): number {
+    if (file !== undefined) {
+      // Several trace-cmd inputs (`-i a.dat -i b.dat`) are several machines or boots: the same
+      // pid in two files is two tasks. The first file keeps its pids, the others move up by
+      // 2^22 (the Linux pid limit) per file, staying below the pseudo-thread range.
+      let k = this.files.get(file);
+      if (k === undefined) {
+        k = this.files.size;
+        this.files.set(file, k);
+      }
+      if (k > 0 && k < FILE_SLOTS) {
+        const tid = k * PID_SPAN + (pid === 0 ? PID_SPAN - 1 - Math.max(cpu, 0) : pid);
+        const name = pid === 0 ? `swapper/${Math.max(cpu, 0)}` : comm;
+        return this.b.thread(tid, name, tid, `${name} (${file})`);
+      }
+    }
     if (pid === 0) return this.b.idleThread(cpu < 0 ? 0 : cpu);
     return this.b.thread(pid, comm);
   }
@@ -182,7 +201,7 @@ export class FunctionGraphParser implements InputParser {
     if (l.tc) this.sawTraceCmd = true;
     const c = this.cpu(l.cpu);
     if (l.comm !== undefined) {
-      this.apply(l, this.taskTrack(l.comm, l.pid, l.cpu), c);
+      this.apply(l, this.taskTrack(l.comm, l.pid, l.cpu, l.file), c);
       return;
     }
     if (c.task >= 0) {

@@ -5,7 +5,8 @@
 import type { Args } from '../../model/events.js';
 import { parseScaled } from '../../model/time.js';
 import { fastTokenize } from './fast.js';
-import { fieldArgs, parseContent, parseDurationCol } from './content.js';
+import { parseContent } from './content.js';
+import { tokenizeTraceCmd } from './trace-cmd.js';
 
 export type FgKind = 'entry' | 'leaf' | 'exit' | 'comment' | 'irq-enter' | 'irq-exit' | 'event';
 
@@ -29,6 +30,8 @@ export interface FgLine {
   tail?: string;
   /** The line came from `trace-cmd report`. */
   tc?: boolean;
+  /** `trace-cmd report -i a.dat -i b.dat`: the input file the line came from. */
+  file?: string;
 }
 
 export const NBSP = '\u00a0';
@@ -43,15 +46,18 @@ const RE_SWITCH = /^\s*(?:(\d+)\)\s+)?(\S.*?-\d+)\s+=>\s+(\S.*?-\d+)\s*$/;
 const RE_OVERRUN = /^\s*\(Overruns:\s*(\d+)\)\s*$/;
 const RE_RULE = /^\s*-{20,}\s*$/;
 const RE_NOBAR = /^\s*(?:(\d+\.\d+)\s+)?(\d+)\)\s(.*)$/;
-/** `comm-pid [cpu] flags ts: event: rest` and the `-l` form `comm-pid cpuFLAGS ts: event: rest`. */
-const RE_TRACECMD =
-  /^\s*(\S(?:.*?\S)?)-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?(?:\[(\d+)\]\s+(?:[.a-zA-Z0-9]{4,6}\s+)?|(\d+)[.a-zA-Z0-9]{4,6}\s+)(\d+\.\d+):\s+([\w:]+):\s?(.*)$/;
-const RE_DROPPED = /^\s*CPU:\s*(\d+)\s*\[(?:(\d+)\s+)?EVENTS DROPPED\]/;
+/** trace-cmd's `CPU:1 [1467 EVENTS DROPPED]`, the kernel's `CPU:1 [LOST 33856 EVENTS]`. */
+const RE_DROPPED = /^\s*CPU:\s*(\d+)\s*\[(?:(\d+)\s+EVENTS DROPPED|EVENTS DROPPED|LOST (\d+) EVENTS)\]/;
 
 export interface TokenizeState {
   /** The last CPU seen, for lines that lost their CPU column. */
   lastCpu: number;
   sawCpu: boolean;
+  /**
+   * A `# tracer:` header was seen and no line with columns since: a line holding only the
+   * FUNCTION column (`nocontext-info`, every column off) is a trace line, not prose.
+   */
+  tracerHeader?: boolean;
   /** A function name cut by a mailer, waiting for its `[module]() {` continuation. */
   pendingName?: { name: string; line: number; prefix: Omit<FgLine, 'kind' | 'text' | 'line'> };
 }
@@ -91,9 +97,15 @@ export function taskPid(task: string): { comm: string; pid: number } | null {
 export function tokenize(raw: string, lineNo: number, st: TokenizeState): TokenResult {
   if (raw.indexOf(NBSP) === -1 && !st.pendingName) {
     const f = fastTokenize(raw, lineNo, st);
-    if (f) return f;
+    if (f) {
+      st.tracerHeader = false;
+      return f;
+    }
   }
-  return tokenizeGeneral(raw, lineNo, st);
+  const t = tokenizeGeneral(raw, lineNo, st);
+  // A line with columns proves the columns are on: bare FUNCTION-column lines are prose again.
+  if (st.tracerHeader && 'line' in t && (t.cpu >= 0 || t.ts >= 0 || t.dur >= 0 || t.comm !== undefined)) st.tracerHeader = false;
+  return t;
 }
 
 function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenResult {
@@ -104,6 +116,7 @@ function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenR
   const c = s.charCodeAt(i);
   if (c === 35 /* # */) {
     const m = /^#\s*tracer:\s*(\S+)/.exec(s.slice(i));
+    if (m) st.tracerHeader = true;
     return m ? { kind: 'header', tracer: m[1]! } : { kind: 'header' };
   }
   const bar = (() => {
@@ -113,30 +126,11 @@ function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenR
 
   // trace-cmd report
   if (s.indexOf(': ', i) !== -1 && (c < 48 || c > 57 || s.indexOf('-', i) !== -1)) {
-    const m = RE_TRACECMD.exec(s);
-    if (m) {
-      const cpu = Number(m[3] ?? m[4]);
-      const ts = parseScaled(m[5]!, 9);
-      if (Number.isNaN(ts)) return { kind: 'malformed', why: `timestamp ${m[5]} beyond 2^53-1 ns` };
-      const event = m[6]!;
-      const rest = m[7]!;
-      const base = { line: lineNo, cpu, comm: m[1]!, pid: Number(m[2]), ts, tc: true };
-      st.lastCpu = cpu;
-      st.sawCpu = true;
-      if (event === 'funcgraph_entry' || event === 'funcgraph_exit') {
-        const b = rest.lastIndexOf('|', rest.indexOf('/*') === -1 ? rest.length : rest.indexOf('/*'));
-        if (b === -1) return { kind: 'malformed', why: 'funcgraph line without `|`' };
-        const d = parseDurationCol(rest.slice(0, b));
-        if (d === null) return { kind: 'malformed', why: 'unreadable duration' };
-        const p = parseContent(rest.slice(b + 1));
-        if (!p || p.kind === 'ident') return { kind: 'malformed', why: 'unreadable function column' };
-        return { ...base, ...p, dur: d };
-      }
-      return { ...base, kind: 'event', text: event, dur: -1, args: fieldArgs(rest) };
-    }
+    const t = tokenizeTraceCmd(s, lineNo, st);
+    if (t) return t;
   }
   const dm = RE_DROPPED.exec(s);
-  if (dm) return { kind: 'dropped', cpu: Number(dm[1]), count: dm[2] ? Number(dm[2]) : 0 };
+  if (dm) return { kind: 'dropped', cpu: Number(dm[1]), count: dm[2] ? Number(dm[2]) : dm[3] ? Number(dm[3]) : 0 };
 
   if (bar === -1) {
     if (RE_RULE.test(s)) return { kind: 'rule' };
@@ -155,6 +149,9 @@ function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenR
         return { ...p, line: lineNo, cpu, pid: -1, ts: nb[1] ? parseScaled(nb[1], 9) : -1, dur: -1 };
       }
     }
+    // nocontext-info, or every column off: the FUNCTION column alone (`  func() {`, `  }`).
+    const bare = st.tracerHeader ? bareLine(s, lineNo) : null;
+    if (bare) return bare;
     // A mailer wrapped `func [mod]() {` after the name: join it back.
     if (st.pendingName) {
       const t = s.trim();
@@ -193,7 +190,8 @@ function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenR
     let m = RE_CPU_COL.exec(col);
     if (m) {
       cpu = Number(m[1]);
-      if (m[2]) {
+      // latency-format without the proc column: ` 0)  d..2. | ...`
+      if (m[2] && !RE_FLAGS.test(m[2])) {
         const tp = taskPid(m[2]);
         if (!tp) return { kind: 'malformed', why: `unreadable task column "${m[2]}"` };
         comm = tp.comm;
@@ -241,4 +239,35 @@ function finishCpu<T extends { cpu: number }>(l: T, st: TokenizeState): T {
     st.sawCpu = true;
   }
   return l;
+}
+
+/**
+ * A line that is only the FUNCTION column, as the kernel prints it with `nocontext-info` or with
+ * every column option off: an entry, a leaf, a closing brace (with its comment) or an irq marker.
+ * Anything else (prose, `/* comments *\/` outside a trace) is left to the caller.
+ */
+function bareLine(s: string, lineNo: number): FgLine | null {
+  const t = s.trim();
+  if (t === '==========>' || t === '<==========') {
+    const kind = t === '==========>' ? 'irq-enter' : 'irq-exit';
+    return { kind, line: lineNo, cpu: -1, pid: -1, ts: -1, dur: -1, text: kind === 'irq-enter' ? 'irq enter' : 'irq exit' };
+  }
+  const last = t.charCodeAt(t.length - 1);
+  if (last !== 123 /* { */ && last !== 59 /* ; */ && last !== 125 /* } */ && last !== 47 /* / */) return null;
+  const p = parseContent(t);
+  if (!p || p.kind === 'ident' || p.kind === 'comment') return null;
+  if (p.kind !== 'exit' && (C_WORDS.has(p.text) || (p.args && !kernelArgs(p.args)))) return null;
+  return { ...p, line: lineNo, cpu: -1, pid: -1, ts: -1, dur: -1 };
+}
+
+/** Words of C that look like calls in pasted source (`if (x) {`), never kernel function names. */
+const C_WORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'do', 'else']);
+
+/** The kernel prints arguments as `name=value` (funcgraph-args with BTF) or bare numbers. */
+function kernelArgs(args: Record<string, unknown>): boolean {
+  for (const [k, v] of Object.entries(args)) {
+    if (k === 'ret' || k === 'caller' || k.startsWith('arg.')) continue;
+    if (!/^(?:0x[0-9a-fA-F]+|-?\d+)$/.test(String(v))) return false;
+  }
+  return true;
 }

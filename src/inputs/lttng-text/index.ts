@@ -3,7 +3,7 @@
  * their timestamp, field-name and field-selection options. See `tokenize.ts` for the layouts,
  * `values.ts` for the field syntax and `interpret.ts` for what the events mean.
  */
-import type { InputAdapter, SniffAnswer } from '../types.js';
+import type { InputAdapter, SniffAnswer, SniffVerdict } from '../types.js';
 import { LttngTextParser } from './interpret.js';
 import { RE_SNIFF_LINE } from './tokenize.js';
 
@@ -12,19 +12,39 @@ import { RE_SNIFF_LINE } from './tokenize.js';
  * the brackets, then `name: { ... }`. One such line among prose is a `maybe`; most lines
  * matching (at least two) is a `yes`.
  */
+/**
+ * Every `sink.text.pretty` field option off, the timestamp too (`field-default=hide`, babeltrace 1
+ * `-f none`): `[HOST ]EVENT: { field = value }, { ... }`. Only the field syntax is left, so a line
+ * counts only with a ` = ` inside its braces, or as scopes of plain values (names off too).
+ */
+/** No field names either: `EVENT: { 0 }, { "bash", 1507 }` (scopes of values only, no nesting). */
+const RE_SNIFF_UNNAMED = /^[A-Za-z_][\w:.$-]*: \{ [^{}=]* \}(?:, \{ [^{}=]* \})*$/;
+const RE_SNIFF_UNTIMED = /^(?:[^\s{}=:[][^\s{}=:]* ){0,2}[A-Za-z_][\w:.$-]*: \{ .* \}$/;
+
 function sniff(head: string): SniffAnswer {
+  return sniffVerdict(head).answer;
+}
+
+function sniffVerdict(head: string): SniffVerdict {
   let hits = 0;
   let seen = 0;
+  let no = 0;
+  const lines: number[] = [];
   for (const raw of head.split('\n', 2000)) {
+    no++;
     const s = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (s.trim() === '') continue;
     seen++;
-    if (RE_SNIFF_LINE.test(s)) hits++;
+    if (RE_SNIFF_LINE.test(s) || (RE_SNIFF_UNTIMED.test(s) && (s.includes(' = ') || RE_SNIFF_UNNAMED.test(s)))) {
+      hits++;
+      if (lines.length < 5) lines.push(no);
+    }
     if (seen >= 200) break;
   }
-  if (hits >= 2 && hits * 2 >= seen) return 'yes';
-  if (hits === 1 && seen === 1) return 'yes';
-  return hits > 0 ? 'maybe' : 'no';
+  const share = seen === 0 ? 0 : hits / seen;
+  const why = `${hits} of ${seen} lines are babeltrace event lines`;
+  if ((hits >= 2 && hits * 2 >= seen) || (hits === 1 && seen === 1)) return { answer: 'yes', level: 2, reason: why, lines, share };
+  return hits > 0 ? { answer: 'maybe', level: 1, reason: why, lines, share } : { answer: 'no', level: 0, reason: why, lines, share };
 }
 
 export const lttngText: InputAdapter = {
@@ -32,6 +52,7 @@ export const lttngText: InputAdapter = {
   description: 'LTTng and other CTF traces as babeltrace2 / babeltrace 1 print them (all timestamp, name and field options)',
   priority: 10,
   sniff,
+  sniffVerdict,
   createParser: (ctx) => new LttngTextParser(ctx),
 };
 

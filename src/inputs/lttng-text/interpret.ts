@@ -782,15 +782,15 @@ export class LttngTextParser implements InputParser {
         return;
       case Op.Waking:
         this.sawWaking = true;
-        this.waking(r, dom, cpu < 0 ? 0 : cpu);
+        this.waking(r, dom, cpu < 0 ? 0 : cpu, 'waking');
         return;
       case Op.Wakeup:
         // With sched_waking in the trace, sched_wakeup is the second half of the same wake-up.
         if (this.sawWaking) this.instant(r, dom, cpu);
-        else this.waking(r, dom, cpu < 0 ? 0 : cpu);
+        else this.waking(r, dom, cpu < 0 ? 0 : cpu, 'wakeup');
         return;
       case Op.WakeupNew:
-        this.waking(r, dom, cpu < 0 ? 0 : cpu);
+        this.waking(r, dom, cpu < 0 ? 0 : cpu, 'wakeup_new');
         return;
       case Op.Fork:
         this.fork(r, dom);
@@ -1012,7 +1012,7 @@ export class LttngTextParser implements InputParser {
     cs.lastNext = nextTid;
   }
 
-  private waking(r: LttngRecord, dom: Domain, cpu: number) {
+  private waking(r: LttngRecord, dom: Domain, cpu: number, source: 'waking' | 'wakeup' | 'wakeup_new') {
     const p = r.payload;
     const tid = intOf(p.tid ?? p.pid);
     if (!Number.isFinite(tid)) {
@@ -1033,6 +1033,7 @@ export class LttngTextParser implements InputParser {
     };
     const waker = dom === 'perf' ? intOf(p.perf_tid) : (this.cpus.get(cpu)?.tid ?? -1);
     if (Number.isFinite(waker) && waker >= 0) e.wakerTid = waker;
+    e.source = source;
     this.b.out.push(e);
     this.setComm(tid, comm);
   }

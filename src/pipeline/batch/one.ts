@@ -200,7 +200,8 @@ export async function convertInput(job: InputJob, cfg: BatchConfig, made: Set<st
     if (!found.adapter) {
       await stop();
       if (head.binary) return problem(job.rel, 'binary', 'binary data, not trace text', base());
-      return problem(job.rel, 'not-a-trace', `no input format recognised it (${found.tried.join('; ')})`, base());
+      const why = found.ambiguous ? found.reason : `no input format recognised it (${found.tried.join('; ')})`;
+      return problem(job.rel, 'not-a-trace', why, { ...base(), detection: found.reason });
     }
     const dir = path.posix.dirname(job.outBase);
     await ensureOutDir(cfg.out, dir === '.' ? '' : dir, made);
@@ -227,6 +228,7 @@ export async function convertInput(job: InputJob, cfg: BatchConfig, made: Set<st
     return entry(job.rel, 'converted', {
       ...base(),
       format: r.from,
+      detection: found.reason,
       outputs: outputsRecord(outs),
       bytes: r.bytesIn,
       lines: r.lines,

@@ -54,6 +54,8 @@ export interface ManifestEntry {
   status: EntryStatus;
   /** Input format detected (or given), null when none was. */
   format: string | null;
+  /** Why detection chose that format (or none), with the sniffers' evidence; null when --from named it. */
+  detection: string | null;
   /** Compression layers found, outermost first (`["gzip"]`); empty for plain text. */
   compression: string[];
   /** Output format → path relative to the output directory (converted and up-to-date only). */
@@ -77,6 +79,7 @@ export function entry(input: string, status: EntryStatus, fields: Partial<Manife
     input,
     status,
     format: null,
+    detection: null,
     compression: [],
     outputs: {},
     bytes: null,

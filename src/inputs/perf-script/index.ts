@@ -1,0 +1,98 @@
+/**
+ * `perf-script`: the text of `perf script` (samples of `perf record`, with or without `-g`,
+ * any `-F` field choice, tracepoints, several events). See `tokenize.ts` for the grammar,
+ * `records.ts` for the default reading, `compat.ts` for `--compat stackcollapse`.
+ */
+import type { InputAdapter, InputOptions, InputParser, ParseContext, SniffAnswer } from '../types.js';
+import { CompatRecords } from './compat.js';
+import { PerfRecords, SampleSink, type PerfOptions } from './records.js';
+import { frame, header, isSpace } from './tokenize.js';
+
+export function perfOptions(o: InputOptions): PerfOptions {
+  return {
+    withPid: o.withPid === true,
+    withTid: o.withTid === true,
+    annotate: o.annotate,
+    addrs: o.addrs === true,
+    inline: o.inline === true,
+    srcline: o.srcline === true,
+    ...(o.eventFilter ? { eventFilter: o.eventFilter } : {}),
+  };
+}
+
+/** An indented `ip sym [(dso)]` line (with `withDso`, the `(dso)` is required). */
+function isCallchainLine(l: string, withDso: boolean): boolean {
+  if (l.length === 0 || !isSpace(l.charCodeAt(0))) return false;
+  const f = frame(l);
+  return f !== undefined && (!withDso || f.dso !== '' || f.inlined);
+}
+
+/**
+ * `yes` when sample headers (comm, pid, time or cpu, `event:`) are followed by callchain lines
+ * (indented hex address and symbol), or three headers carry `ip sym (dso)` themselves (no
+ * `-g`), or perf's own `--header` comments are there; `maybe` on three headers alone. A kernel
+ * log has none of these: its lines are not `comm pid time: event:` headers, and its frames
+ * (`func+0x1a/0x40`) have no address before them.
+ */
+export function sniffPerfScript(head: string): SniffAnswer {
+  const lines = head.split('\n', 4000);
+  if (lines.length > 1 && !head.endsWith('\n')) lines.pop();
+  let records = 0;
+  let single = 0;
+  let headers = 0;
+  let other = 0;
+  for (let k = 0; k < lines.length; k++) {
+    const l = lines[k]!.replace(/\r$/, '');
+    if (l.startsWith('# perf version :') || (l.startsWith('# cmdline :') && l.indexOf('perf') > 0)) return 'yes';
+    if (l.trim() === '' || l.startsWith('#')) continue;
+    const indented = isSpace(l.charCodeAt(0));
+    if (indented && isCallchainLine(l, false)) continue;
+    const h = header(l);
+    if (!h || !h.event || (h.time === undefined && h.cpu === undefined && !isCallchainLine(lines[k + 1] ?? '', true))) {
+      // Source lines (`  file.c:12`) and the like inside records are not evidence either way.
+      if (!indented) other++;
+      continue;
+    }
+    headers++;
+    const f = h.rest ? frame(h.rest) : undefined;
+    if (f && f.dso) single++;
+    else if (isCallchainLine((lines[k + 1] ?? '').replace(/\r$/, ''), false)) records++;
+    if (records >= 2 || single >= 3) return 'yes';
+  }
+  if (records >= 1 && other === 0) return 'yes';
+  if (headers >= 3 && headers >= other) return 'maybe';
+  return 'no';
+}
+
+function createParser(ctx: ParseContext): InputParser {
+  const o = perfOptions(ctx.options);
+  const compat = ctx.options.compat === 'stackcollapse';
+  const sink = new SampleSink(compat ? 'stackcollapse-compat' : 'perf script');
+  const rec = compat ? new CompatRecords(sink, o, ctx.report) : new PerfRecords(sink, o, ctx.report);
+  const take = () => {
+    const evs = sink.out.splice(0);
+    return evs;
+  };
+  return {
+    push(lines, first) {
+      sink.start();
+      for (let i = 0; i < lines.length; i++) rec.line(lines[i]!, first + i);
+      return take();
+    },
+    end() {
+      sink.start();
+      rec.end();
+      return take();
+    },
+  };
+}
+
+export const perfScript: InputAdapter = {
+  name: 'perf-script',
+  description: 'perf script text (perf record samples with callchains, any -F fields, tracepoints); folded like stackcollapse-perf.pl',
+  // Before dmesg (15): both print `sym+0x…` frames, but this one's yes needs perf's sample
+  // headers with indented `ip sym (dso)` lines, which no kernel log has.
+  priority: 12,
+  sniff: sniffPerfScript,
+  createParser,
+};
