@@ -14,7 +14,7 @@ import type { CliRun } from './batch-helpers.js';
 type BatchModule = typeof import('../src/pipeline/batch/index.js');
 
 /** The corpus's names for formats → ours. */
-const FORMAT: Record<string, string> = { dmesg: 'dmesg', function_graph: 'function-graph', lttng_text: 'lttng-text' };
+const FORMAT: Record<string, string> = { dmesg: 'dmesg', function_graph: 'function-graph', lttng_text: 'lttng-text', 'ftrace-events': 'ftrace-events', 'ftrace-function': 'ftrace-events' };
 
 /** path → format, from MANIFEST.tsv files (the top one and those of sub-folders). */
 function corpusFormats(): Map<string, string> {

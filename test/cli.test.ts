@@ -48,7 +48,7 @@ describe('tracebridge CLI', () => {
   });
   it('usage errors exit 2: unknown option, unknown format, no output format', async () => {
     expect((await cli('convert', sample, '--bogus')).code).toBe(2);
-    expect((await cli('convert', sample, '--to', 'svg')).code).toBe(2);
+    expect((await cli('convert', sample, '--to', 'pdf')).code).toBe(2);
     expect((await cli('convert', sample, '-o', 'x.unknown')).code).toBe(2);
     expect((await cli('convert', sample)).code).toBe(2);
     expect((await cli()).code).toBe(2);

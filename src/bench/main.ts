@@ -10,7 +10,8 @@
  *   npm run bench -- --only perf-script            perf script rows (TRACEBRIDGE_STACKCOLLAPSE: the Perl beside)
  *
  * `--only` takes input names (optionally `:format,format`) and may be repeated; `--mb` sets the
- * size of every input; with `--only` the batch rows are left out unless `--batch` is given.
+ * size of every input; with `--only` the batch rows are left out unless `--batch` is given, and
+ * the svg flame graph row (100,000 paths) unless `--flamegraph` is.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +23,7 @@ import { generateLttngText } from './gen-lttng.js';
 import { writeDmesg } from './gen-dmesg.js';
 import { benchBatch } from './batch.js';
 import { benchNested, printNested } from './nested.js';
+import { benchFlameGraph } from './flamegraph.js';
 import { benchPerfScript, printPerfRows, type PerfMeasure } from './perf-script.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -147,6 +149,7 @@ function parseArgs(argv: string[]) {
   let mb: number | undefined = process.env.TRACEBRIDGE_BENCH_MB ? Number(process.env.TRACEBRIDGE_BENCH_MB) : undefined;
   let scale = false;
   let batch: boolean | undefined;
+  let flame: boolean | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -164,9 +167,10 @@ function parseArgs(argv: string[]) {
     else if (a === '--scale') scale = true;
     else if (a === '--batch') batch = true;
     else if (a === '--no-batch') batch = false;
+    else if (a === '--flamegraph') flame = true;
     else throw new Error(`unknown option ${a}`);
   }
-  return { only, mb, scale, batch: batch ?? only.size === 0 };
+  return { only, mb, scale, batch: batch ?? only.size === 0, flame: flame ?? only.size === 0 };
 }
 
 const opts = parseArgs(process.argv.slice(2));
@@ -213,3 +217,12 @@ if (opts.batch) {
 
 // Deep nesting: linear time and flat memory whatever the depth (`node dist/bench/nested.js` alone).
 if (opts.only.size === 0) printNested(benchNested([10_000, 100_000, 1_000_000], dir));
+// The svg flame graph of a 100,000-path profile: write time, size, frames drawn and merged, render.
+if (opts.flame) {
+  const fgb = await benchFlameGraph(dir);
+  process.stdout.write(
+    `\nsvg flame graph of ${fgb.paths} paths: written in ${fgb.writeSeconds.toFixed(2)} s, ${(fgb.bytes / MB).toFixed(2)} MB, ` +
+      `${fgb.frames} frames drawn, ${fgb.merged} merged under 0.1 px` +
+      (fgb.renderMs === undefined ? ' (no Chromium: render not measured)\n' : `, loaded and painted by Chromium in ${fgb.renderMs} ms\n`),
+  );
+}

@@ -10,6 +10,7 @@ import type { FoldedWeight } from '../outputs/types.js';
 import { BatchUsageError, DEFAULT_FORMATS, DEFAULT_MAX_BYTES, defaultJobs, runBatch } from '../pipeline/batch/index.js';
 import type { ManifestEntry } from '../pipeline/batch/index.js';
 import type { CliIo } from './cli.js';
+import { filterSpecOf, withFilterOptions } from './filter-options.js';
 import { perfInputOptions, withPerfOptions, type PerfArgs } from './perf-options.js';
 
 /** Exit codes of an interrupted run (128 + signal number, as shells report). */
@@ -83,7 +84,7 @@ export function batchCommand(io: CliIo, done: (code: number) => void, usage: (ms
     command: 'batch <inputs..>',
     describe: 'convert every trace under folders and inside archives, in parallel, into --out',
     builder: (y: Argv<object>) =>
-      withPerfOptions(y)
+      withFilterOptions(withPerfOptions(y))
         .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'files and folders (walked recursively)' })
         .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output folder: the input tree is mirrored here, with manifest.json' })
         .option('to', {
@@ -160,6 +161,7 @@ export function batchCommand(io: CliIo, done: (code: number) => void, usage: (ms
           maxBytes,
           weight: a.weight as FoldedWeight | undefined,
           inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules, ...perfInputOptions(a) },
+          filters: filterSpecOf(a as unknown as Record<string, unknown>),
           signal: ac.signal,
           onEntry: (e) => {
             files++;

@@ -4,6 +4,9 @@ import { outputs } from '../outputs/registry.js';
 import { VERSION } from '../version.js';
 import { type ConvertArgs, convertOptions, runConvert } from './convert-command.js';
 import { batchCommand } from './batch.js';
+import { diffCommand } from './diff.js';
+import { openCommand } from './open.js';
+import { filterSpecOf, flameOptionsOf, withFilterOptions, withFlameOptions } from './filter-options.js';
 import { detectCommand } from './detect.js';
 import { perfInputOptions, withPerfOptions } from './perf-options.js';
 import { activePathCommand } from './active-path.js';
@@ -40,9 +43,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command(
       'convert <input>',
       'convert one trace (a file, or - for standard input; gzip is read transparently)',
-      (y) => withPerfOptions(convertOptions(y)),
+      (y) => withFlameOptions(withFilterOptions(withPerfOptions(convertOptions(y)))),
       async (a) => {
-        const r = await runConvert(a as unknown as ConvertArgs, io, perfInputOptions(a));
+        const r = await runConvert(a as unknown as ConvertArgs, io, perfInputOptions(a), { filters: filterSpecOf(a), flame: flameOptionsOf(a) });
         if (typeof r === 'number') code = r;
         else usageError = r.usage;
       },
@@ -62,10 +65,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         (msg) => (usageError = msg),
       ),
     )
+    .command(diffCommand(io, (c) => (code = c), (msg) => (usageError = msg)))
+    .command(openCommand(io, (c) => (code = c), (msg) => (usageError = msg)))
     .command('formats', 'list the input and output formats', {}, () => {
       io.stdout(formatsText());
     })
-    .demandCommand(1, 'give a command: convert, batch, detect, active-path, formats (see --help)')
+    .demandCommand(1, 'give a command: convert, batch, detect, active-path, diff, open, formats (see --help)')
     .help()
     // Unwrapped when piped, so that every example stays one line that can be copied.
     .wrap(process.stdout.isTTY ? Math.min(110, process.stdout.columns ?? 100) : null)

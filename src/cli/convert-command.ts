@@ -11,7 +11,7 @@ import { inputs } from '../inputs/registry.js';
 import type { InputOptions } from '../inputs/types.js';
 import { outputForPath, outputs } from '../outputs/registry.js';
 import type { FoldedWeight } from '../outputs/types.js';
-import { ConvertError, convert } from '../pipeline/convert.js';
+import { ConvertError, convert, type ConvertOptions } from '../pipeline/convert.js';
 import { DiagnosticPrinter } from './diagnostics-printer.js';
 
 /** Exit codes of an interrupted run (128 + signal number, as shells report). */
@@ -94,7 +94,12 @@ export function checkArgs(a: ConvertArgs, input: string, output: string): string
 }
 
 /** Runs `convert`; returns the exit code, or a usage message. */
-export async function runConvert(a: ConvertArgs, io: Io, extraInputOptions: InputOptions = {}): Promise<number | { usage: string }> {
+export async function runConvert(
+  a: ConvertArgs,
+  io: Io,
+  extraInputOptions: InputOptions = {},
+  extra: Pick<ConvertOptions, 'filters' | 'flame'> = {},
+): Promise<number | { usage: string }> {
   // yargs reads a lone `-` (standard input/output) as an empty string.
   const input = a.input === '' ? '-' : a.input;
   const output = a.output === '' ? '-' : (a.output ?? (a.to ? '-' : undefined));
@@ -158,6 +163,7 @@ export async function runConvert(a: ConvertArgs, io: Io, extraInputOptions: Inpu
       weight: a.weight as FoldedWeight | undefined,
       inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules, ...extraInputOptions },
       onDiagnostic: printer.onDiagnostic,
+      ...extra,
       signal: ac.signal,
       onProgress: (n) => {
         read = n;

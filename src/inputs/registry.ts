@@ -1,11 +1,12 @@
 import { dmesg } from './dmesg/index.js';
+import { ftraceEvents } from './ftrace-events/index.js';
 import { functionGraph } from './function-graph/index.js';
 import { lttngText } from './lttng-text/index.js';
 import type { InputAdapter, SniffVerdict } from './types.js';
 import { perfScript } from './perf-script/index.js';
 
 /** Every input format, in sniffing order (strict formats first). */
-export const inputs: readonly InputAdapter[] = [functionGraph, dmesg, lttngText, perfScript].sort((a, b) => a.priority - b.priority);
+export const inputs: readonly InputAdapter[] = [functionGraph, dmesg, lttngText, perfScript, ftraceEvents].sort((a, b) => a.priority - b.priority);
 
 export function inputByName(name: string): InputAdapter | undefined {
   return inputs.find((a) => a.name === name);

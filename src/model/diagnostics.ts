@@ -101,8 +101,31 @@ export const CODES = {
   'lttng-text.unknown-task': ['info', 'kernel events on a CPU that never showed which task ran there: they are on a per-CPU thread'],
   'lttng-text.time-backwards': ['info', 'a timestamp earlier than the previous one on the same track was moved forward to keep nesting'],
   'lttng-text.day-rollover': ['info', 'an HH:MM:SS time went back by more than 12 hours: midnight passed and a day was added'],
+  // diff (two folded profiles)
+  'diff.malformed-line': ['warning', 'a folded line without a final count (`frames count`): skipped'],
+
   'lttng-text.clock-change': ['warning', 'the timestamp format changed mid-input (outputs of different babeltrace options joined): times continue from the last one'],
 
+  // ftrace-events
+  'ftrace-events.unparsed-line': ['warning', 'a line that is not an ftrace event line, header, stack frame or lost-events notice: skipped'],
+  'ftrace-events.malformed-fields': ['warning', "an event whose fields could not be read as its format prints them: kept as an instant with what was read"],
+  'ftrace-events.unknown-state': ['warning', 'a sched_switch prev_state with letters this reader does not know: taken as R (runnable)'],
+  'ftrace-events.lost-events': ['warning', 'the ring buffer lost events on a CPU (`CPU:n [LOST n EVENTS]`, trace-cmd `EVENTS DROPPED`): kept as a marker'],
+  'ftrace-events.buffer-started': ['info', 'an `annotate` line: a CPU whose older events were overwritten starts here'],
+  'ftrace-events.stray-frame': ['warning', 'a ` => ` stack frame line with no `<stack trace>` line before it: skipped'],
+  'ftrace-events.empty-stack': ['warning', 'a `<stack trace>` line with no frames after it'],
+  'ftrace-events.frames-capped': ['warning', 'a stack longer than 512 frames: the frames after the 512th were dropped'],
+  'ftrace-events.unmatched-exit': [
+    'info',
+    'an exit (syscall, timer, vector, work item, I/O) without its entry: the trace began inside the call; an enclosing slice was synthesised (or, with other calls open, an instant kept)',
+  ],
+  'ftrace-events.unclosed-entry': ['info', 'an entry still open when the trace ended: closed at the last time of its track'],
+  'ftrace-events.lost-exit': ['warning', 'a call whose exit is missing (lost events): closed at the exit of the call around it'],
+  'ftrace-events.sched-mismatch': [
+    'warning',
+    'a sched_switch from a task that was not the one switched in on that CPU (lost events): a switch between the two was synthesised',
+  ],
+  'ftrace-events.time-backwards': ['info', 'a timestamp earlier than the previous one on the same track was moved forward to keep nesting'],
   // perf-script
   'perf-script.unrecognized-line': ['warning', 'a line that is not a perf script header, callchain frame, source line, comment or blank line: skipped'],
   'perf-script.frame-outside-record': ['warning', 'a callchain line with no sample header before it (or after a skipped one): skipped'],

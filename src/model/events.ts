@@ -74,6 +74,8 @@ export interface SliceBegin {
   cat: string;
   depth: number;
   args?: Args;
+  /** CPU the call began on, when the input says. */
+  cpu?: number;
   /** Flow arrows leaving this slice (ids unique in the trace). */
   flowIds?: number[];
   /** Flow arrows arriving at this slice. */

@@ -1,5 +1,5 @@
 import type { DiagnosticCode, Report } from './diagnostics.js';
-import type { Args, TraceEvent, TrackInfo } from './events.js';
+import type { Args, SliceBegin, TraceEvent, TrackInfo } from './events.js';
 import { CAT } from './events.js';
 import { MAX_DEPTH, MAX_TIME_NS } from './limits.js';
 
@@ -53,6 +53,8 @@ export interface SliceCodes {
 export class SliceBuilder {
   /** Events are appended here; the adapter hands this array out and replaces it. */
   out: TraceEvent[] = [];
+  /** CPU of the line being interpreted, when the input says; recorded on the slices it begins. */
+  cpu: number | undefined;
   private readonly tracks: TrackState[] = [];
   private readonly byKey = new Map<string, number>();
 
@@ -159,7 +161,9 @@ export class SliceBuilder {
     ts = this.clamp(t, ts, line);
     const depth = t.stack.length;
     t.stack.push({ name, cat, start: ts, childNs: 0, line, args });
-    this.out.push(args ? { kind: 'begin', ts, track, name, cat, depth, args } : { kind: 'begin', ts, track, name, cat, depth });
+    const ev: SliceBegin = args ? { kind: 'begin', ts, track, name, cat, depth, args } : { kind: 'begin', ts, track, name, cat, depth };
+    if (this.cpu !== undefined && this.cpu >= 0) ev.cpu = this.cpu;
+    this.out.push(ev);
   }
 
   /**
@@ -221,7 +225,9 @@ export class SliceBuilder {
     if (start < 0) start = 0;
     if (start > endTs) start = endTs;
     const a: Args = { ...(args ?? {}), synthesized: true };
-    this.out.push({ kind: 'begin', ts: start, track: t.info.id, name: label, cat, depth: 0, args: { synthesized: true } });
+    const begin: SliceBegin = { kind: 'begin', ts: start, track: t.info.id, name: label, cat, depth: 0, args: { synthesized: true } };
+    if (this.cpu !== undefined && this.cpu >= 0) begin.cpu = this.cpu;
+    this.out.push(begin);
     const total = endTs - start;
     this.out.push({
       kind: 'end',

@@ -32,5 +32,6 @@ export function traceMetadata(info: TraceInfo | undefined, opts: OutputOptions):
     if (info.clockOriginNs) meta.clock_origin_ns = info.clockOriginNs;
     for (const [k, v] of Object.entries(info.notes ?? {})) meta[k] = v;
   }
+  for (const [k, v] of Object.entries(opts.filters ?? {})) meta[`filter_${k}`] = v;
   return { meta, diagnostics: opts.diagnostics?.() ?? {} };
 }

@@ -10,13 +10,16 @@
  * - `count`: number of calls (or stack observations).
  * Lines are sorted; memory grows with the number of distinct paths only.
  */
-import type { Frame, TraceEvent } from '../model/events.js';
+import type { Frame, TraceEvent, TraceInfo } from '../model/events.js';
 import { CAT } from '../model/events.js';
 import { plainInteger } from '../model/time.js';
 import { frameLabel } from './common.js';
 import type { FoldedWeight, OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 const FOLDED_CATS = new Set<string>([CAT.function, CAT.syscall]);
+
+/** A frame printed with its module, `func [mod]`. */
+const MODULE_SUFFIX = / \[[\w.-]+\]$/;
 
 function token(name: string): string {
   // A frame needs a name: a path of empty names would leave a line with only its weight.
@@ -108,7 +111,14 @@ class FrameTrie {
   }
 }
 
-class FoldedWriter implements OutputWriter {
+/** What drew a frame, for viewers that colour frames by origin. Kernel frames are not listed. */
+export type FrameKind = 'kernel' | 'module' | 'user' | 'synthesized' | 'unreliable';
+
+/**
+ * The folded aggregation: events in, `path → weight` out. The folded writer prints it; the
+ * flame graph outputs draw it, so both show the same numbers.
+ */
+export class FoldedStacks {
   private readonly trie = new PathTrie();
   /** Per track: the trie node of each open frame. */
   private readonly stacks = new Map<number, number[]>();
@@ -118,21 +128,37 @@ class FoldedWriter implements OutputWriter {
   private readonly counted = new Map<string, number>();
   /** Summed periods of profiler samples, by path. */
   private readonly profiled = new FrameTrie();
-  private readonly weight: FoldedWeight;
+  readonly weight: FoldedWeight;
+  /** Frames that are not plain kernel functions, by their token (first kind seen wins). */
+  readonly kinds = new Map<string, FrameKind>();
+  /** Slices were folded (weights are times or call counts); stack samples were (counts). */
+  sliced = false;
+  sampled = false;
+  /** The input's description, when it sent one. */
+  info: TraceInfo | undefined;
 
-  constructor(opts: OutputOptions) {
-    this.weight = opts.weight ?? 'self';
+  constructor(weight: FoldedWeight | undefined) {
+    this.weight = weight ?? 'self';
   }
 
-  push(events: TraceEvent[]): null {
+  private kind(tok: string, k: FrameKind) {
+    if (!this.kinds.has(tok)) this.kinds.set(tok, k);
+  }
+
+  push(events: TraceEvent[]): void {
     for (const e of events) {
       if (e.kind === 'begin') {
         if (!FOLDED_CATS.has(e.cat)) continue;
         let st = this.stacks.get(e.track);
         if (!st) this.stacks.set(e.track, (st = []));
+        const tok = token(e.name);
         // A synthesised enclosing slice arrives after its children: it is a new root, not a child.
-        if (e.args?.synthesized === true) st.length = 0;
-        st.push(this.trie.child(st.length ? st[st.length - 1]! : 0, token(e.name)));
+        if (e.args?.synthesized === true) {
+          st.length = 0;
+          this.kind(tok, 'synthesized');
+        } else if (this.info?.format === 'lttng-text' && e.cat === CAT.function) this.kind(tok, 'user');
+        else if (MODULE_SUFFIX.test(tok)) this.kind(tok, 'module');
+        st.push(this.trie.child(st.length ? st[st.length - 1]! : 0, tok));
       } else if (e.kind === 'end') {
         if (!FOLDED_CATS.has(e.cat)) continue;
         const st = this.stacks.get(e.track);
@@ -140,22 +166,34 @@ class FoldedWriter implements OutputWriter {
         const node = st.pop()!;
         const w = this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
         this.timed[node] = (this.timed[node] ?? 0) + w;
+        this.sliced = true;
       } else if (e.kind === 'sample') {
         if (e.profile) {
           // Profiler samples (perf): the process label above the root, periods summed; names
           // are already folded-safe (the input applied FlameGraph's tidy rules).
           this.profiled.add(e.profile.root, e.frames, e.profile.period);
+          for (const f of e.frames) if (f.name.endsWith('_[j]') || f.name.endsWith('_[i]')) this.kind(f.name, 'user');
+          this.sampled = true;
           continue;
         }
         if (e.frames.length === 0) continue;
-        const path = e.frames.map((f) => token(frameLabel(f))).join(';');
+        const path = e.frames
+          .map((f) => {
+            const tok = token(frameLabel(f));
+            if (f.unreliable) this.kind(tok, 'unreliable');
+            else if (f.module) this.kind(tok, 'module');
+            else if (f.context === 'user') this.kind(tok, 'user');
+            return tok;
+          })
+          .join(';');
         this.counted.set(path, (this.counted.get(path) ?? 0) + e.weight);
-      }
+        this.sampled = true;
+      } else if (e.kind === 'info') this.info = e;
     }
-    return null;
   }
 
-  end(): string {
+  /** Every path with a positive weight, in folded units (us, calls or samples). */
+  lines(): Map<string, number> {
     const lines = new Map<string, number>();
     const toUnit = this.weight === 'count' ? (v: number) => v : (v: number) => Math.round(v / 1000);
     this.timed.forEach((v, node) => {
@@ -167,11 +205,40 @@ class FoldedWriter implements OutputWriter {
     });
     for (const [p, v] of this.counted) lines.set(p, (lines.get(p) ?? 0) + v);
     this.profiled.each((p, v) => lines.set(p, (lines.get(p) ?? 0) + v));
+    return lines;
+  }
+
+  /** Paths in the folded file's order: byte order of the UTF-8 text, as `sort` and Perl's `cmp`. */
+  sortedPaths(lines: Map<string, number>): string[] {
     const keys = [...lines.keys()];
-    // Byte order of the UTF-8 text (what `sort` and Perl's `cmp` give); UTF-16 order differs
-    // only for characters beyond U+FFFF.
+    // UTF-16 order differs from byte order only for characters beyond U+FFFF.
     if (this.profiled.size > 0 && keys.some((k) => /[\ud800-\udfff]/.test(k))) keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     else keys.sort();
+    return keys;
+  }
+
+  /** What a weight counts: `us` (self or total time), `calls`, or `samples`. */
+  unit(): string {
+    if (!this.sliced) return 'samples';
+    return this.weight === 'count' ? (this.sampled ? 'calls and samples' : 'calls') : 'us';
+  }
+}
+
+class FoldedWriter implements OutputWriter {
+  private readonly stacks: FoldedStacks;
+
+  constructor(opts: OutputOptions) {
+    this.stacks = new FoldedStacks(opts.weight);
+  }
+
+  push(events: TraceEvent[]): null {
+    this.stacks.push(events);
+    return null;
+  }
+
+  end(): string {
+    const lines = this.stacks.lines();
+    const keys = this.stacks.sortedPaths(lines);
     let out = '';
     // Weights are always plain integers: folded readers take `\d+` only.
     for (const k of keys) out += `${k} ${plainInteger(lines.get(k)!)}\n`;

@@ -1,11 +1,12 @@
 import { chromeJson } from './chrome-json.js';
 import { csv } from './csv.js';
 import { folded } from './folded.js';
+import { html, svg } from './flamegraph/index.js';
 import { perfetto } from './perfetto.js';
 import { top } from './top.js';
 import type { OutputAdapter } from './types.js';
 
-export const outputs: readonly OutputAdapter[] = [chromeJson, perfetto, folded, csv, top];
+export const outputs: readonly OutputAdapter[] = [chromeJson, perfetto, folded, csv, top, svg, html];
 
 export function outputByName(name: string): OutputAdapter | undefined {
   return outputs.find((a) => a.name === name);

@@ -13,6 +13,21 @@ export interface OutputOptions {
   producer?: string;
   /** Diagnostic counts of the input, known at the end and recorded in metadata. */
   diagnostics?: () => Record<string, number>;
+  /** svg/html flame graphs: drawing options. */
+  flame?: FlameOptions;
+  /** Filters the events went through (`--tid 12`, ...), recorded in metadata. */
+  filters?: Record<string, string>;
+}
+
+export interface FlameOptions {
+  /** Root at the top (an icicle graph), as flamegraph.pl --inverted. */
+  inverted?: boolean;
+  /** Time on x, one lane per thread (flamegraph.pl --flamechart), for timed inputs. */
+  chart?: boolean;
+  /** Frames narrower than this many pixels are merged (flamegraph.pl --minwidth, default 0.1). */
+  minWidth?: number;
+  /** Replaces the title drawn on top. */
+  title?: string;
 }
 
 /**

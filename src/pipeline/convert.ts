@@ -5,11 +5,12 @@ import chain from 'stream-chain';
 import gen from 'stream-chain/gen.js';
 import type { Diagnostic, Severity } from '../model/diagnostics.js';
 import { DiagnosticCollector } from '../model/diagnostics.js';
+import { EventFilter, FilterError, describeFilters, isEmptySpec, type FilterSpec } from '../model/filter.js';
 import type { TraceEvent } from '../model/events.js';
 import { detect, inputByName, inputs, SNIFF_BYTES } from '../inputs/registry.js';
 import type { InputAdapter, InputOptions, InputParser } from '../inputs/types.js';
 import { outputByName, outputForPath, outputs } from '../outputs/registry.js';
-import type { FoldedWeight, OutputAdapter, OutputWriter } from '../outputs/types.js';
+import type { FlameOptions, FoldedWeight, OutputAdapter, OutputWriter } from '../outputs/types.js';
 import { atomicWriteStream, TEMP_MARK } from './atomic.js';
 import { EventGuard } from './guard.js';
 import { decompressed } from './decompress.js';
@@ -51,6 +52,10 @@ export interface ConvertOptions {
   signal?: AbortSignal;
   /** Bytes of the input read so far (before decompression), as reading goes. */
   onProgress?: (bytesRead: number) => void;
+  /** svg/html output: flame graph drawing options. */
+  flame?: FlameOptions;
+  /** Keeps only some events (tasks, CPUs, functions, depth, time), for every input and output. */
+  filters?: FilterSpec;
 }
 
 export interface ConvertResult {
@@ -148,6 +153,14 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     }
   }
 
+  let filter: EventFilter | undefined;
+  try {
+    if (!isEmptySpec(opts.filters)) filter = new EventFilter(opts.filters!);
+  } catch (e) {
+    if (e instanceof FilterError) throw new ConvertError(e.message, 'usage');
+    throw e;
+  }
+
   const diags = new DiagnosticCollector(name, opts.onDiagnostic);
   const splitter = new LineSplitter(diags.report);
   let adapter: InputAdapter | undefined = named;
@@ -190,6 +203,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
       inputName: name,
       producer: `tracebridge ${VERSION}`,
       diagnostics: () => diags.summary(),
+      flame: opts.flame,
+      filters: filter ? describeFilters(opts.filters!) : undefined,
     });
   };
 
@@ -261,6 +276,12 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     },
   );
 
+  // The filter stage (src/model/filter.ts), between the adapter and the writer, when asked for.
+  const toKept = (evs: TraceEvent[]) => {
+    const kept = filter!.push(evs);
+    return kept.length ? kept : chain.none;
+  };
+
   const toBytes = chain.flushable(
     (evs: TraceEvent[]) => {
       const b = writer!.push(evs);
@@ -280,7 +301,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const progress = opts.onProgress;
   // The stages run as one stream-chain generator pipeline inside an async-generator step of
   // node's pipeline(): backpressure is plain async iteration, from the reader to the sink.
-  const stages = gen(toLines, toEvents, toBytes, (b: Uint8Array | string) => {
+  const stages = gen(toLines, toEvents, ...(filter ? [toKept] : []), toBytes, (b: Uint8Array | string) => {
     const buf = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
     bytesOut += buf.length;
     return buf;

@@ -122,7 +122,9 @@ export async function launchChromium(): Promise<Browser> {
       `--user-data-dir=${profile}`,
       'about:blank',
     ],
-    {stdio: ['ignore', 'ignore', 'pipe']},
+    // Its own process group: Debian's chromium is a wrapper script, and the browser it starts
+    // must go when the test ends.
+    {stdio: ['ignore', 'ignore', 'pipe'], detached: true},
   );
   const port = await new Promise<number>((resolve, reject) => {
     let err = '';
@@ -202,7 +204,11 @@ export async function launchChromium(): Promise<Browser> {
     },
     async close() {
       for (const c of clients) await c.close().catch(() => undefined);
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
       await rm(profile, {recursive: true, force: true}).catch(() => undefined);
     },
   };

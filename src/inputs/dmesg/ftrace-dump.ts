@@ -77,6 +77,11 @@ export class FtraceDumps {
     this.ctx.report('dmesg.truncated', no, 'an ftrace dump without its closing `-----` rule ends here');
   }
 
+  /** Events are waiting to be taken. */
+  get pending(): boolean {
+    return this.out.length > 0;
+  }
+
   /** Events completed so far (track ids moved). */
   take(into: TraceEvent[]): void {
     if (this.out.length === 0) return;

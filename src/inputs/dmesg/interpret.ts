@@ -190,6 +190,8 @@ export class DmesgParser implements InputParser {
   private sawNumbers = false;
   private infoSent = false;
   private readonly dumps: FtraceDumps;
+  /** Events taken early so that a dump's events keep their place in line order. */
+  private queued: TraceEvent[] = [];
 
   constructor(ctx: ParseContext) {
     this.report = ctx.report;
@@ -201,9 +203,11 @@ export class DmesgParser implements InputParser {
 
   push(lines: string[], firstLine: number): TraceEvent[] {
     for (let k = 0; k < lines.length; k++) this.line(lines[k]!, firstLine + k);
-    if (this.dumps.dumps > 0) {
-      const evs = this.b.take();
-      this.dumps.take(evs);
+    if (this.queued.length > 0) {
+      // Events in line order whatever the batches (a dump's events after the log's before them).
+      const evs = this.queued;
+      this.queued = [];
+      for (const e of this.b.take()) evs.push(e);
       return evs;
     }
     return this.b.take();
@@ -223,7 +227,9 @@ export class DmesgParser implements InputParser {
         `stated total ${this.statedTotal}, the listed stacks sum to ${this.histogramWeight} (${d > 0 ? '+' : ''}${d})`,
       );
     }
-    const evs = this.b.take();
+    const evs = this.queued;
+    this.queued = [];
+    for (const e of this.b.take()) evs.push(e);
     this.dumps.end(evs);
     this.emitInfo(evs);
     return evs;
@@ -316,7 +322,13 @@ export class DmesgParser implements InputParser {
       const k = tokenize(p.text, this.flags).t;
       if (k === 'trace-start' || k === 'header' || k === 'task') this.dumps.cut(no);
     }
-    if (this.dumps.line(p.text, no, p.bootNs)) return;
+    if (this.dumps.line(p.text, no, p.bootNs)) {
+      if (this.dumps.pending) {
+        for (const e of this.b.take()) this.queued.push(e);
+        this.dumps.take(this.queued);
+      }
+      return;
+    }
     const ts = this.lineTime();
     if (p.caller) this.sawCaller = true;
     if (p.numbered) this.sawNumbers = true;

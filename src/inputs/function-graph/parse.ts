@@ -225,6 +225,7 @@ export class FunctionGraphParser implements InputParser {
   /** Interprets one line on a known track. */
   private apply(l: FgLine, track: number, c: CpuState) {
     const b = this.b;
+    b.cpu = l.cpu;
     const abs = l.ts >= 0;
     // Time of this line: printed, or the CPU's rebuilt cursor.
     let now = abs ? l.ts : c.cursor;

@@ -773,6 +773,7 @@ export class LttngTextParser implements InputParser {
     const p = r.payload;
     const ts = r.ts;
     const b = this.b;
+    b.cpu = cpu;
     switch (op) {
       case Op.Instant:
         this.instant(r, dom, cpu);

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { InputOptions } from '../../inputs/types.js';
+import { checkFilterSpec, isEmptySpec, type FilterSpec } from '../../model/filter.js';
 import { outputByName, outputs } from '../../outputs/registry.js';
 import type { FoldedWeight } from '../../outputs/types.js';
 import { TEMP_MARK, writeFileAtomic } from '../atomic.js';
@@ -49,6 +50,8 @@ export interface BatchOptions {
   maxBytes?: number;
   weight?: FoldedWeight;
   inputOptions?: InputOptions;
+  /** The same filters for every input (see src/model/filter.ts). */
+  filters?: FilterSpec;
   signal?: AbortSignal;
   /** Each input's entry, as soon as it is known. */
   onEntry?: (e: ManifestEntry) => void;
@@ -132,6 +135,14 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
     inputOptions: opts.inputOptions ?? {},
     jobs,
   };
+  if (opts.filters && !isEmptySpec(opts.filters)) {
+    try {
+      checkFilterSpec(opts.filters);
+    } catch (e) {
+      throw new BatchUsageError((e as Error).message);
+    }
+    cfg.filters = opts.filters;
+  }
 
   const { units, entries: early } = await walk(opts.inputs, { out, exts: formats.map(extensionOf), followSymlinks: opts.followSymlinks ?? false, shard });
 

@@ -223,6 +223,7 @@ export async function convertInput(job: InputJob, cfg: BatchConfig, made: Set<st
       from: found.adapter.name,
       weight: cfg.weight,
       inputOptions: cfg.inputOptions,
+      filters: cfg.filters,
     });
     const r = results[0]!;
     return entry(job.rel, 'converted', {

@@ -1,6 +1,7 @@
 /**
  * Types shared by the batch walker (main thread), the workers and the manifest.
  */
+import type { FilterSpec } from '../../model/filter.js';
 import type { InputOptions } from '../../inputs/types.js';
 import type { FoldedWeight } from '../../outputs/types.js';
 
@@ -110,6 +111,8 @@ export interface BatchConfig {
   shard: Shard | null;
   weight?: FoldedWeight;
   inputOptions: InputOptions;
+  /** Filters applied to every input. */
+  filters?: FilterSpec;
   /** Worker count; members of archives are handed to other workers only when > 1. */
   jobs: number;
 }

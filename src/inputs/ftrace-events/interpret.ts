@@ -1,0 +1,339 @@
+/**
+ * Lines → model events: the clock, the line's task and its thread track, `<stack trace>` blocks
+ * (frames without a prefix, attached to the entry before them), function tracer lines, and the
+ * dispatch of trace events to their handlers.
+ *
+ * - A stack block ends at the next line that is not a ` => ` frame. It becomes a `sample` on the
+ *   thread of its own head line, titled with the event that came before it on that CPU.
+ * - A function tracer line is a `sample` of its two frames (parent → function) on its thread, so
+ *   folded and top count each `parent;function` pair. With func_stack_trace the kernel prints
+ *   the call's whole stack right after it (same CPU, same task): the stack replaces the pair.
+ *   func-no-repeats lines weigh `repeats + 1`.
+ */
+import type { Report } from '../../model/diagnostics.js';
+import type { Args, TraceEvent } from '../../model/events.js';
+import { CAT } from '../../model/events.js';
+import { type RawFrame, MAX_FRAMES, StackBuilder } from '../../model/stacks.js';
+import { SliceBuilder } from '../../model/slices.js';
+import { isUnknownComm, TaskTable } from '../../model/tasks.js';
+import type { InputParser, ParseContext } from '../types.js';
+import { classify, symbol } from './fields.js';
+import { type Ev, Handlers } from './handlers.js';
+import { GraphLines, isGraphBody } from './graph.js';
+import { KeyedSlices } from './lanes.js';
+import { type EventHead, tokenizeLine } from './line.js';
+import { type Meaning, meaningOf } from './meaning.js';
+
+interface StackBlock {
+  head: EventHead;
+  track: number;
+  line: number;
+  user: boolean;
+  frames: RawFrame[];
+  title: string;
+  capped: boolean;
+  fn?: PendingFn;
+}
+
+interface PendingFn {
+  head: EventHead;
+  track: number;
+  line: number;
+  fn: string;
+  parent?: string;
+  weight: number;
+  args?: Args;
+}
+
+export class FtraceEventsParser implements InputParser {
+  private readonly b: SliceBuilder;
+  private readonly report: Report;
+  private readonly tasks: TaskTable;
+  private readonly keyed: KeyedSlices;
+  private readonly handlers: Handlers;
+  private readonly stacks: StackBuilder;
+  private readonly meanings = new Map<string, Meaning>();
+  /** Name of the last event on each CPU (what a stack block belongs to). */
+  private readonly lastName = new Map<number, string>();
+  private readonly pendingFn = new Map<number, PendingFn>();
+  private block: StackBlock | null = null;
+  private readonly graph: GraphLines;
+  // what the info event says
+  private tracer: string | undefined;
+  private release: string | undefined;
+  private cpus = 0;
+  private readonly layouts = new Set<string>();
+  private readonly times = new Set<string>();
+  private tracecmd = false;
+  private lost = 0;
+  private lastTs = 0;
+  private events = 0;
+
+  constructor(ctx: ParseContext) {
+    this.report = ctx.report;
+    this.b = new SliceBuilder(ctx.report, {
+      unmatchedExit: 'ftrace-events.unmatched-exit',
+      unclosedEntry: 'ftrace-events.unclosed-entry',
+      timeBackwards: 'ftrace-events.time-backwards',
+    });
+    this.tasks = new TaskTable(this.b);
+    this.keyed = new KeyedSlices(this.b, this.report);
+    this.handlers = new Handlers(this.b, this.tasks, this.keyed, this.report);
+    this.stacks = new StackBuilder(ctx.options);
+    this.graph = new GraphLines(ctx);
+  }
+
+  push(lines: string[], firstLine: number): TraceEvent[] {
+    for (let k = 0; k < lines.length; k++) this.line(lines[k]!, firstLine + k);
+    return this.b.take();
+  }
+
+  end(): TraceEvent[] {
+    this.endBlock();
+    for (const cpu of [...this.pendingFn.keys()].sort((a, b) => a - b)) this.flushFn(cpu);
+    this.graph.end(this.b.out);
+    this.b.closeAll();
+    const evs = this.b.take();
+    evs.unshift(this.info());
+    return evs;
+  }
+
+  private info(): TraceEvent {
+    const notes: Record<string, string> = {};
+    if (this.tracer) notes.tracer = this.tracer;
+    if (this.release) {
+      notes.kernel = this.release;
+      // Perfetto decodes prev_state by the release; the letters are read into the >= 4.14 bits.
+      const [maj, min] = this.release.split('.').map(Number);
+      if (maj! > 4 || (maj === 4 && min! >= 14)) notes.kernel_release = this.release;
+    }
+    if (this.cpus) notes.cpus = String(this.cpus);
+    if (this.lost) notes.lost_events = String(this.lost);
+    if (this.graph.lines) notes.function_graph_lines = String(this.graph.lines);
+    const layouts = [...this.layouts].sort();
+    if (layouts.length) notes.layout = layouts.join(', ');
+    if (this.times.has('integer')) notes.timestamps = 'integer clock counts (counter, uptime, x86-tsc or --raw-ts): taken as nanoseconds';
+    else if (this.times.has('latency-us')) notes.timestamps = 'latency-format: microseconds since the buffer start';
+    const variant = this.tracecmd ? 'trace-cmd report' : layouts.includes('latency') ? 'tracefs latency-format' : 'tracefs';
+    return { kind: 'info', format: 'ftrace-events', variant, clock: 'boot', notes };
+  }
+
+  private line(raw: string, no: number): void {
+    const t = tokenizeLine(raw);
+    if (t.kind === 'frame') {
+      if (this.block) this.frame(this.block, t.text, no);
+      else this.report('ftrace-events.stray-frame', no, 'a ` => ` stack frame with no `<stack trace>` line before it: skipped');
+      return;
+    }
+    if (this.block) this.endBlock();
+    switch (t.kind) {
+      case 'blank':
+        return;
+      case 'header':
+        if (t.tracer) this.tracer = t.tracer;
+        if (t.release) this.release = t.release;
+        if (t.cpus) this.cpus = t.cpus;
+        return;
+      case 'cpus':
+        this.tracecmd = true;
+        this.cpus = t.cpus;
+        return;
+      case 'buffer-started':
+        this.report('ftrace-events.buffer-started', no, `CPU ${t.cpu}'s buffer starts here (annotate): events before it on that CPU were overwritten`);
+        return;
+      case 'lost': {
+        this.lost += Math.max(t.count, 0);
+        this.report('ftrace-events.lost-events', no, t.count >= 0 ? `CPU ${t.cpu} lost ${t.count} events` : `CPU ${t.cpu} lost events`);
+        const args: Args = { cpu: t.cpu };
+        if (t.count >= 0) args.count = t.count;
+        this.b.instant(this.b.global('ftrace'), this.lastTs, 'events lost', CAT.marker, no, args);
+        return;
+      }
+      case 'unparsed':
+        if (isGraphBody(raw)) {
+          this.graph.push(raw, no, this.b.out);
+          return;
+        }
+        this.report('ftrace-events.unparsed-line', no, `not parsed (${t.why})`);
+        return;
+      case 'event':
+        this.event(t, no, raw);
+        return;
+    }
+  }
+
+  private trackOf(h: EventHead): number {
+    const tid = h.pid;
+    if (tid > 0) {
+      if (h.tgid > 0) this.tasks.setPid(tid, h.tgid);
+      // latency-format cuts comms to 8 characters: a name only when nothing better is known.
+      if (!isUnknownComm(h.comm)) this.tasks.setComm(tid, h.comm, h.layout !== 'latency');
+    }
+    return this.tasks.track(tid, h.cpu);
+  }
+
+  private event(h: EventHead, no: number, raw: string) {
+    // What the headers said, before the first event (Perfetto's uname packet needs the release).
+    if (this.events++ === 0) this.b.out.push(this.info());
+    this.layouts.add(h.layout);
+    this.times.add(h.time);
+    if (Number.isNaN(this.keyed.firstTs)) this.keyed.firstTs = h.ts;
+    this.lastTs = h.ts;
+    if (h.layout === 'raw') {
+      // raw printers of print (`# ip buf`) and bprint/bputs (`: ip : msg`) entries: markers.
+      const m = /^(?:# [0-9a-f]+ |: [0-9a-f]+ : )(.*)$/.exec(h.payload);
+      if (m) {
+        this.lastName.set(h.cpu, 'print');
+        this.handlers.instant({ name: 'print', rest: m[1]!, ts: h.ts, cpu: h.cpu, tid: h.pid, flags: '', line: no, track: this.trackOf(h) }, m[1]! || 'print', CAT.marker, { text: m[1]! });
+        return;
+      }
+    }
+    const p = classify(h.payload.replace(/^\(\+\d+\)\s+/, ''));
+    if (p.kind === 'event' && (p.name === 'funcgraph_entry' || p.name === 'funcgraph_exit')) {
+      this.graph.push(raw, no, this.b.out);
+      return;
+    }
+    const track = this.trackOf(h);
+    if (p.kind === 'stack') {
+      const pend = this.pendingFn.get(h.cpu);
+      const fn = pend && pend.head.pid === h.pid ? pend : undefined;
+      if (fn) this.pendingFn.delete(h.cpu);
+      else if (pend) this.flushFn(h.cpu);
+      this.block = { head: h, track, line: no, user: p.user, frames: [], title: fn?.fn ?? this.lastName.get(h.cpu) ?? 'stack', capped: false };
+      if (fn) this.block.fn = fn;
+      return;
+    }
+    if (this.pendingFn.has(h.cpu)) this.flushFn(h.cpu);
+    if (p.kind === 'function') {
+      const f: PendingFn = { head: h, track, line: no, fn: p.fn, weight: (p.repeats ?? 0) + 1 };
+      if (p.parent !== undefined) f.parent = p.parent;
+      const args: Args = { ...(p.args ?? {}) };
+      if (p.repeats !== undefined) {
+        args.repeats = p.repeats;
+        args.last_ts = p.lastTs!;
+      }
+      if (Object.keys(args).length) f.args = args;
+      this.pendingFn.set(h.cpu, f);
+      this.lastName.set(h.cpu, p.fn);
+      return;
+    }
+    const name = p.name;
+    const e: Ev = { name, rest: p.kind === 'sys-exit' ? p.ret : p.rest, ts: h.ts, cpu: h.cpu, tid: h.pid, flags: h.flags, line: no, track };
+    this.lastName.set(h.cpu, p.kind === 'event' ? name : `sys_${name}`);
+    if (p.kind === 'sys-enter') {
+      this.handlers.sysEnter(e, name, parseSyscall(p.rest));
+      return;
+    }
+    if (p.kind === 'sys-exit') {
+      this.handlers.sysExit(e, name, p.ret);
+      return;
+    }
+    if ((h.layout === 'raw' || h.layout === 'hex') && name === 'type') {
+      // Trace events have no raw printer: only their type id is printed.
+      this.handlers.instant(e, `type ${p.rest}`, CAT.event, { type: Number(p.rest) || p.rest });
+      return;
+    }
+    let m = this.meanings.get(name);
+    if (!m) this.meanings.set(name, (m = meaningOf(name)));
+    this.handlers.handle(e, m);
+  }
+
+  // ---------------------------------------------------------------- stacks and functions
+
+  private frame(bl: StackBlock, text: string, no: number) {
+    if (bl.frames.length >= MAX_FRAMES) {
+      if (!bl.capped) this.report('ftrace-events.frames-capped', no, `a stack longer than ${MAX_FRAMES} frames: the rest were dropped`);
+      bl.capped = true;
+      return;
+    }
+    let t = text;
+    // trace-cmd: `sym+0xoff (addr)`.
+    const paren = / \([0-9a-fx]+\)$/i.exec(t);
+    if (paren) t = t.slice(0, paren.index);
+    if (t.startsWith('<') && t.endsWith('>')) {
+      // An unresolved user frame: ` <00007f12...>`.
+      bl.frames.push({ name: `0x${t.slice(1, -1).replace(/^0+(?=.)/, '')}` });
+      return;
+    }
+    if (t.endsWith(']') && t.includes('[+0x')) {
+      // sym-userobj: `/path/obj[+0xoff]`, the object and the offset in it.
+      bl.frames.push({ name: t });
+      return;
+    }
+    const sym = symbol(t);
+    const f: RawFrame = { name: sym.name };
+    if (sym.offset) f.offset = sym.offset;
+    bl.frames.push(f);
+  }
+
+  private endBlock() {
+    const bl = this.block;
+    if (!bl) return;
+    this.block = null;
+    if (bl.frames.length === 0) {
+      this.report('ftrace-events.empty-stack', bl.line, 'a stack trace with no frames after it');
+      if (bl.fn) this.sampleOf(bl.fn);
+      return;
+    }
+    const built = this.stacks.build(bl.frames);
+    const h = bl.head;
+    const s: TraceEvent = {
+      kind: 'sample',
+      ts: bl.fn ? bl.fn.head.ts : h.ts,
+      track: bl.track,
+      frames: built.frames,
+      weight: bl.fn ? bl.fn.weight : 1,
+      cpu: h.cpu,
+      pid: this.tasks.pid(h.pid),
+      tid: h.pid,
+      reason: bl.user ? 'user stack trace' : 'stack trace',
+      title: bl.title,
+    };
+    const comm = h.pid === 0 ? `swapper/${h.cpu}` : this.tasks.comm(h.pid);
+    if (comm) s.comm = comm;
+    if (bl.fn?.args) s.args = bl.fn.args;
+    this.b.out.push(s);
+  }
+
+  private flushFn(cpu: number) {
+    const f = this.pendingFn.get(cpu);
+    if (!f) return;
+    this.pendingFn.delete(cpu);
+    this.sampleOf(f);
+  }
+
+  private sampleOf(f: PendingFn) {
+    const h = f.head;
+    const leafFirst: RawFrame[] = [{ name: f.fn }];
+    if (f.parent !== undefined) leafFirst.push({ name: f.parent });
+    const s: TraceEvent = {
+      kind: 'sample',
+      ts: h.ts,
+      track: f.track,
+      frames: this.stacks.build(leafFirst).frames,
+      weight: f.weight,
+      cpu: h.cpu,
+      pid: this.tasks.pid(h.pid),
+      tid: h.pid,
+      reason: 'function',
+      title: f.fn,
+    };
+    const args: Args = { ...(f.args ?? {}) };
+    if (f.parent !== undefined) args.parent = f.parent;
+    if (h.flags) args.flags = h.flags;
+    if (Object.keys(args).length) s.args = args;
+    const comm = h.pid === 0 ? `swapper/${h.cpu}` : this.tasks.comm(h.pid);
+    if (comm) s.comm = comm;
+    this.b.out.push(s);
+  }
+}
+
+function parseSyscall(rest: string): Args {
+  // tracefs prints syscall arguments as `name: hex` (no 0x), strings after the pointer in quotes.
+  const out: Args = {};
+  for (const part of rest.split(/, (?=[A-Za-z_]\w*: )/)) {
+    const c = part.indexOf(': ');
+    if (c > 0) out[part.slice(0, c)] = part.slice(c + 2);
+  }
+  return out;
+}

@@ -1,0 +1,145 @@
+/**
+ * One line of ftrace event text → its kind and its head columns. The grammar is the kernel's
+ * `trace_print_context` / `trace_print_lat_context` (kernel/trace/trace_output.c) and the
+ * dispatch in trace.c (`print_raw_fmt`, `print_hex_fmt`, lost events, annotate), plus
+ * trace-cmd's `trace_show_data` (tracecmd/trace-read.c):
+ *
+ * - tracefs: `%16s-%-7d` (comm right-aligned, pid), `(%7d) ` / `(-------) ` with record-tgid,
+ *   `[%03d] `, the 4- or 5-character flags with irq-info (absent without), then
+ *   ` %5lu.%06lu: ` for ns clocks or ` %12llu: ` for counters, then the payload;
+ * - latency-format: `%8.8s-%-7d %3d` then the flags with no space, ` %4lldus%c: ` (µs since
+ *   the buffer start, `%c` a delay mark) or ` %4lld: ` for counters;
+ * - raw (`%d %d %llu `) and hex (three fixed-width hex words) prefixes;
+ * - trace-cmd: pid 5 wide, `-l` like latency-format with decimal times, `-t` nine-digit
+ *   fractions, `--ts-diff` ` (+delta)` after the colon, event names padded to 20 columns.
+ *
+ * The comm may hold spaces and dashes: the pid is the last `-digits` before the CPU column.
+ */
+import { parseScaled } from '../../model/time.js';
+
+/** How the line printed its time. */
+export type TimeForm = 'decimal' | 'integer' | 'latency-us';
+
+export interface EventHead {
+  kind: 'event';
+  comm: string;
+  pid: number;
+  /** -1 when the tgid column is absent or printed as dashes. */
+  tgid: number;
+  cpu: number;
+  /** The flags column, '' when absent. */
+  flags: string;
+  /** ns for decimal times; the printed integer for counters; µs × 1000 for latency-format. */
+  ts: number;
+  time: TimeForm;
+  /** Digits after the decimal point (6 tracefs, 9 trace-cmd -t). */
+  fracDigits: number;
+  /** Everything after `TIME: `. */
+  payload: string;
+  layout: 'tracefs' | 'latency' | 'raw' | 'hex';
+}
+
+export type FtLine =
+  | EventHead
+  | { kind: 'frame'; text: string }
+  | { kind: 'header'; tracer?: string; release?: string; cpus?: number }
+  | { kind: 'lost'; cpu: number; count: number }
+  | { kind: 'buffer-started'; cpu: number }
+  | { kind: 'cpus'; cpus: number }
+  | { kind: 'blank' }
+  | { kind: 'unparsed'; why: string };
+
+const RE_TRACEFS =
+  /^\s*(.*)-(\d+)\s+(?:\(\s*(\d+|-+)\)\s+)?\[(\d+)\]\s+(?:([a-zA-Z.]{3}[0-9a-f.]{1,3})\s+)?(\d+)(?:\.(\d+))?:(?: \(\+\d+\))? +(.*)$/;
+const RE_LATENCY = /^\s*(.*)-(\d+)\s+(\d+)([a-zA-Z.]{3}[0-9a-f.]{1,3})\s+(?:(\d+)us.|(\d+)(?:\.(\d+))?):(?: \(\+\d+\))? +(.*)$/;
+const RE_RAW = /^(\d+) (\d+) (\d+) (.*)$/;
+const RE_HEX = /^([0-9a-f]{8}) ([0-9a-f]{8}) ([0-9a-f]{16}) (.*)$/;
+const RE_LOST = /^\s*CPU:\s*(\d+)\s*\[(?:LOST\s+)?(?:(\d+)\s+)?(?:EVENTS(?: DROPPED)?|LOST EVENTS)\]/;
+const RE_STARTED = /^#{5} CPU (\d+) buffer started #{4}\s*$/;
+
+function head(
+  comm: string,
+  pid: string,
+  tgid: string | undefined,
+  cpu: string,
+  flags: string | undefined,
+  whole: string,
+  frac: string | undefined,
+  payload: string,
+  layout: EventHead['layout'],
+): EventHead {
+  const fracDigits = frac?.length ?? 0;
+  const ts = frac !== undefined ? parseScaled(`${whole}.${frac}`, 9) : Number(whole);
+  return {
+    kind: 'event',
+    comm: comm.trim(),
+    pid: Number(pid),
+    tgid: tgid !== undefined && tgid.charCodeAt(0) !== 45 ? Number(tgid) : -1,
+    cpu: Number(cpu),
+    flags: flags ?? '',
+    ts,
+    time: frac !== undefined ? 'decimal' : 'integer',
+    fracDigits,
+    payload,
+    layout,
+  };
+}
+
+export function tokenizeLine(raw: string): FtLine {
+  const s = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  let i = 0;
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  if (i === s.length) return { kind: 'blank' };
+  const c = s.charCodeAt(i);
+  if (c === 61 /* = */ && s.charCodeAt(i + 1) === 62 /* > */) return { kind: 'frame', text: s.slice(i + 2).trim() };
+  if (c === 35 /* # */) {
+    const st = RE_STARTED.exec(s);
+    if (st) return { kind: 'buffer-started', cpu: Number(st[1]) };
+    const t = /^#\s*tracer:\s*(\S+)/.exec(s);
+    if (t) return { kind: 'header', tracer: t[1]! };
+    const r = /^#\s*\S+ latency trace v[\d.]+ on (\S+)/.exec(s);
+    if (r) return { kind: 'header', release: r[1]! };
+    const p = /#P:(\d+)/.exec(s);
+    if (p) return { kind: 'header', cpus: Number(p[1]) };
+    return { kind: 'header' };
+  }
+  let m = RE_TRACEFS.exec(s);
+  if (m) return head(m[1]!, m[2]!, m[3], m[4]!, m[5], m[6]!, m[7], m[8]!, 'tracefs');
+  m = RE_LATENCY.exec(s);
+  if (m) {
+    if (m[5] !== undefined) {
+      const h = head(m[1]!, m[2]!, undefined, m[3]!, m[4], m[5], undefined, m[8]!, 'latency');
+      h.ts = Number(m[5]) * 1000;
+      h.time = 'latency-us';
+      return h;
+    }
+    return head(m[1]!, m[2]!, undefined, m[3]!, m[4], m[6]!, m[7], m[8]!, 'latency');
+  }
+  if (c === 67 /* C */) {
+    const l = RE_LOST.exec(s);
+    if (l) return { kind: 'lost', cpu: Number(l[1]), count: l[2] !== undefined ? Number(l[2]) : -1 };
+    const cp = /^cpus=(\d+)\s*$/.exec(s);
+    if (cp) return { kind: 'cpus', cpus: Number(cp[1]) };
+    if (/^CPU \d+ is empty\s*$/.test(s)) return { kind: 'header' };
+  }
+  if (c === 99 /* c */) {
+    const cp = /^cpus=(\d+)\s*$/.exec(s);
+    if (cp) return { kind: 'cpus', cpus: Number(cp[1]) };
+  }
+  if (/^version = \d+\s*$/.test(s)) return { kind: 'header' };
+  if (i === 0) {
+    m = RE_RAW.exec(s);
+    if (m) {
+      const h = head('', m[1]!, undefined, m[2]!, undefined, m[3]!, undefined, m[4]!, 'raw');
+      return h;
+    }
+    m = RE_HEX.exec(s);
+    if (m) {
+      const h = head('', String(parseInt(m[1]!, 16)), undefined, String(parseInt(m[2]!, 16)), undefined, '0', undefined, m[4]!, 'hex');
+      h.ts = Number(BigInt(`0x${m[3]}`));
+      h.time = 'integer';
+      return h;
+    }
+  }
+  return { kind: 'unparsed', why: 'not an ftrace event line' };
+}
