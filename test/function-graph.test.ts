@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
 import fc from 'fast-check';
 import { functionGraph, RECONSTRUCTED_ORIGIN_NS, tokenize, type FgLine, type TokenizeState } from '../src/inputs/function-graph/index.js';
 import type { Diagnostic } from '../src/model/diagnostics.js';
@@ -115,7 +116,7 @@ describe('function_graph interpretation', () => {
     expect(events[0]).toMatchObject({ kind: 'info', clock: 'reconstructed' });
   });
 
-  it('gives an exit without entry an enclosing slice that starts before everything on its thread', () => {
+  it('gives an exit without entry an enclosing slice, named for it, that starts with the trace and weighs only what was observed', () => {
     const { events, diags } = parse(`
  0)   1.000 us    |      x();
  0)   5.000 us    |    } /* parent */
@@ -123,14 +124,48 @@ describe('function_graph interpretation', () => {
  0)  20.000 us    |  }
 `);
     const e = ends(events);
-    expect(e.map((x) => x.name)).toEqual(['x', 'parent', 'y', '[unknown]']);
+    expect(e.map((x) => x.name)).toEqual(['x', '[truncated] parent', 'y', '[before trace start]']);
     const parent = e[1]!;
     const outer = e[3]!;
-    expect(parent.args).toMatchObject({ synthesized: true });
-    // x ran [0, 1000]; its caller lasted 5 us and ended at 1000, so it began 4 us before the trace.
-    expect(parent.start).toBe(RECONSTRUCTED_ORIGIN_NS - 4000);
+    // x ran [0, 1000] of the rebuilt timeline; its caller lasted 5 us and ended at 1000, so it
+    // began before the trace: it is drawn from the trace's start (just before x, to enclose it).
+    expect(parent.start).toBe(RECONSTRUCTED_ORIGIN_NS - 1);
     expect(outer.start).toBeLessThan(parent.start);
+    // Every observed nanosecond inside them is a known call: no self time of their own.
+    expect(parent.selfNs).toBe(0);
+    expect(outer.selfNs).toBe(0);
     expect(diags.filter((d) => d.code === 'function-graph.unmatched-exit').map((d) => d.line)).toEqual([2, 4]);
+  });
+
+  it('places an exit without entry where its printed duration says when that is inside the trace', () => {
+    const { events } = parse(`
+ 0)   1.000 us    |  a();
+ 0)   2.000 us    |    b();
+ 0)   5.000 us    |  }
+`);
+    const e = ends(events);
+    expect(e.map((x) => [x.name, x.start - RECONSTRUCTED_ORIGIN_NS, x.ts - RECONSTRUCTED_ORIGIN_NS, x.selfNs])).toEqual([
+      ['a', 0, 1000, 1000],
+      ['b', 1000, 3000, 2000],
+      // 5 us ending at 3 us: it began at -2 us, before the trace: 3 us observed, 1 + 2 us known calls.
+      ['[before trace start]', -1, 3000, 0],
+    ]);
+    const { events: ev2 } = parse(`
+ 100.000000 |   0)   1.000 us    |  a();
+ 100.000005 |   0)               |  c() {
+ 100.000005 |   0)   2.000 us    |    b();
+ 100.000008 |   0)   3.000 us    |  }
+ 100.000010 |   0)   6.000 us    |  }
+`);
+    const e2 = ends(ev2);
+    // The last `}` lasted 6 us and ended at +10 us: it began at +4 us, after a ended, inside the
+    // trace: it encloses c only, and 3 of its 6 us are not covered by known calls.
+    expect(e2.map((x) => [x.name, x.start - 100e9, x.ts - 100e9, x.selfNs])).toEqual([
+      ['a', 0, 1000, 1000],
+      ['b', 5000, 7000, 2000],
+      ['c', 5000, 8000, 1000],
+      ['[entry lost]', 4000, 10000, 3000],
+    ]);
   });
 
   it('closes calls left open at the end and reports each one with its line', () => {
@@ -284,6 +319,132 @@ describe('seed 004: a blocked recvfrom', () => {
     expect(sum).toBeLessThan(6100);
     const blocked = rows.find(([p]) => p === 'SyS_recvfrom;sock_recvmsg;inet_recvmsg;tcp_recvmsg;sk_wait_data;schedule_timeout;schedule;__schedule');
     expect(blocked?.[1]).toBeGreaterThanOrEqual(6000);
+  });
+
+  it('weighs SyS_recvfrom as printed (6,114.798 us), with nothing under tcp_rcv_established over 100 us', async () => {
+    const { text, diags } = await run('samples/function-graph/seed-004-recvfrom-pasted.txt', 'folded');
+    const rows = text
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))] as const);
+    const total = rows.reduce((s, [, w]) => s + w, 0);
+    // Per-path rounding to whole microseconds is the only difference allowed: within 1 %.
+    expect(Math.abs(total - 6114.798) / 6114.798).toBeLessThan(0.01);
+    expect(rows.every(([p]) => p.startsWith('SyS_recvfrom'))).toBe(true);
+    const under = rows.filter(([p]) => p.includes('tcp_rcv_established'));
+    expect(under.length).toBeGreaterThan(10);
+    expect(Math.max(...under.map(([, w]) => w))).toBeLessThanOrEqual(100);
+    // The 92 `{` and 89 `}`: the last closers are matched by their durations, and said so.
+    expect(diags.filter((d) => d.code === 'function-graph.resync').map((d) => d.line)).toEqual([302]);
+    const { text: tot } = await run('samples/function-graph/seed-004-recvfrom-pasted.txt', 'folded', { weight: 'total' });
+    const sys = Number(/^SyS_recvfrom (\d+)$/m.exec(tot)?.[1]);
+    expect(Math.abs(sys - 6114.798) / 6114.798).toBeLessThan(0.01);
+  });
+});
+
+describe('trace-cmd sample: exits whose entries are not in the trace', () => {
+  it('weigh the observed time their known calls do not cover (counted by hand below)', async () => {
+    const { events } = parse(fs.readFileSync('samples/function-graph/trace-cmd-report.txt', 'utf8').replace(/\n$/, ''));
+    const synth = ends(events).filter((e) => e.name.startsWith('['));
+    // Every closer here began inside the trace (its printed duration ends after 593.526808):
+    //  kt-workload-4809: } 35.863 (encloses nothing) + } 54.674 - 35.863 - 3.465 (bpf_lsm_file_permission)
+    //                    + } 63.595 - 54.674                              =    60.130 us
+    //  md5sum-4817:      } 17.630 - 9.486 (kmem_cache_free) + } 6326.283 - 17.630
+    //                    + } 6337.597 - 6326.283                          = 6,328.111 us
+    //  cat-4818:         } 4.152 + } 50.881 - 4.152                         =    50.881 us
+    expect(synth.every((e) => e.name === '[entry lost]')).toBe(true);
+    expect(synth.length).toBe(8);
+    expect(synth.reduce((s, e) => s + e.selfNs, 0)).toBe(60_130 + 6_328_111 + 50_881);
+    const { text } = await run('samples/function-graph/trace-cmd-report.txt', 'folded');
+    expect(text).toMatch(/^\[entry lost\] 6439$/m);
+  });
+});
+
+describe('function_graph: a closing brace is checked against the call it would close', () => {
+  it('follows a `/* func */` tail to the outer call it names and closes the ones that lost their exits', () => {
+    const { events, diags } = parse(`
+ 0)               |  outer() {
+ 0)               |    mid() {
+ 0)               |      inner() {
+ 0)   1.000 us    |        leaf();
+ 0)   5.000 us    |  } /* outer */
+`);
+    expect(ends(events).map((x) => [x.name, x.depth, x.args?.truncated ?? false])).toEqual([
+      ['leaf', 3, false],
+      ['inner', 2, true],
+      ['mid', 1, true],
+      ['outer', 0, false],
+    ]);
+    const r = diags.filter((d) => d.code === 'function-graph.resync');
+    expect(r.map((d) => d.line)).toEqual([5]);
+    expect(r[0]!.message).toContain('inner, mid lost their exits');
+    expect(diags.some((d) => d.code === 'function-graph.name-mismatch')).toBe(false);
+  });
+
+  it('with timestamps, gives a `}` to the call that began when its duration says', () => {
+    const { events, diags } = parse(`
+ 100.000000 |   0)               |  outer() {
+ 100.000010 |   0)               |    lost() {
+ 100.000011 |   0)   1.000 us    |      leaf();
+ 100.000030 |   0) + 30.000 us   |  }
+`);
+    expect(ends(events).map((x) => [x.name, x.ts - x.start])).toEqual([
+      ['leaf', 1000],
+      ['lost', 2000],
+      ['outer', 30000],
+    ]);
+    expect(diags.filter((d) => d.code === 'function-graph.resync').map((d) => d.line)).toEqual([4]);
+  });
+
+  it('keeps a long `}` on the innermost call when no outer call fits it (a wait inside the call)', () => {
+    const { events, diags } = parse(`
+ 1)               |  read() {
+ 1)               |    schedule() {
+ 1)   0.100 us    |      pick();
+ 1) ! 6000.000 us |    }
+ 1) ! 6000.500 us |  }
+`);
+    expect(ends(events).map((x) => [x.name, x.ts - x.start])).toEqual([
+      ['pick', 100],
+      ['schedule', 6_000_000],
+      ['read', 6_000_500],
+    ]);
+    expect(diags.some((d) => d.code === 'function-graph.resync')).toBe(false);
+  });
+
+  it('without timestamps, resynchronises when an outer call\'s printed insides match the duration', () => {
+    // A paste that repeated `extra() {`: the last `}` belongs to outer (2 + 3000 + 10 us inside).
+    const { events, diags } = parse(`
+ 1)               |  outer() {
+ 1)   2.000 us    |    a();
+ 1)               |    wait() {
+ 1) ! 3000.000 us |    }
+ 1)               |    work() {
+ 1)               |      extra() {
+ 1)  10.000 us    |        b();
+ 1) + 10.500 us   |      }
+ 1) ! 3012.700 us |  }
+`);
+    const e = ends(events);
+    expect(e.map((x) => x.name)).toEqual(['a', 'wait', 'b', 'extra', 'work', 'outer']);
+    expect(e.find((x) => x.name === 'outer')!.ts - e.find((x) => x.name === 'outer')!.start).toBe(3_012_700);
+    expect(e.find((x) => x.name === 'work')!.args).toMatchObject({ truncated: true });
+    expect(diags.filter((d) => d.code === 'function-graph.resync').map((d) => d.line)).toEqual([9]);
+  });
+});
+
+describe('function_graph markers', () => {
+  it('draws a lost-events marker at the time of the CPU\'s next line, and names prints by their message', async () => {
+    const { events } = parse(`
+     kt-workload-4809  [001]   593.637369: print:                tracing_mark_write: kt-workload[4809]: begin scale=1
+CPU:1 [1073 EVENTS DROPPED]
+             cat-4818  [001]   594.270650: funcgraph_entry:        4.152 us   |  foo();
+`);
+    const inst = events.filter((e) => e.kind === 'instant');
+    expect(inst.map((e) => e.kind === 'instant' && [e.name, e.ts, e.cat])).toEqual([
+      ['kt-workload[4809]: begin scale=1', 593_637_369_000, 'marker'],
+      ['1073 events lost', 594_270_650_000, 'marker'],
+    ]);
   });
 });
 

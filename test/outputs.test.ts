@@ -71,9 +71,10 @@ describe('csv', () => {
     const rows = parseCsv(text);
     expect(rows[0]).toEqual(['kind', 'ts_ns', 'dur_ns', 'cpu', 'pid', 'tid', 'comm', 'depth', 'name', 'category', 'value', 'stack', 'args']);
     expect(rows.slice(1).map((r) => [r[0], r[2], r[7], r[8], r[9]])).toEqual([
-      ['instant', '', '', 'say "hi", then =SUM(A1)', 'marker'],
-      ['slice', '1000', '1', 'b', 'function'],
+      // Time order, the parent first at equal times, then what is not a slice.
       ['slice', '2000', '0', 'a', 'function'],
+      ['slice', '1000', '1', 'b', 'function'],
+      ['instant', '', '', 'say "hi", then =SUM(A1)', 'marker'],
     ]);
   });
 });

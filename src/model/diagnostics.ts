@@ -63,6 +63,10 @@ export const CODES = {
     'too many lines before the first context switch of a CPU: its task stays unknown (a per-CPU thread)',
   ],
   'function-graph.joined-line': ['info', 'a function name wrapped onto the next line was joined back'],
+  'function-graph.resync': [
+    'warning',
+    'a closing brace whose printed duration or `/* func */` tail cannot belong to the innermost open call: the calls opened after the one it fits lost their exits and were closed',
+  ],
 
   // dmesg
   'dmesg.prose': ['info', 'text outside any call trace (other kernel messages, report text, prose): not part of a stack'],

@@ -23,6 +23,7 @@
  * slices, so nesting stays valid for every writer.
  */
 import type { Frame, SliceEnd, TraceEvent, TrackInfo } from './events.js';
+import { isSynthesizedName } from './slices.js';
 
 /** Plain data, so it can be sent to batch workers. */
 export interface FilterSpec {
@@ -247,7 +248,7 @@ export class EventFilter {
         case 'begin': {
           let st = this.stacks.get(e.track);
           if (!st) this.stacks.set(e.track, (st = []));
-          const synthesized = e.args?.synthesized === true;
+          const synthesized = isSynthesizedName(e.name);
           // A synthesised enclosing slice arrives after its children, which it encloses: they
           // were judged as roots, so it is judged as one, outside any earlier call.
           const parent = synthesized ? undefined : st[st.length - 1];

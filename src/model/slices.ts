@@ -13,6 +13,20 @@ export const cpuPseudoTid = (cpu: number) => PSEUDO_TID_BASE + cpu;
 /** `swapper/N`: the idle task, pid 0 on every CPU, needs one lane per CPU. */
 export const idleTid = (cpu: number) => PSEUDO_TID_BASE + (1 << 16) + cpu;
 
+/** Root slices remembered per track for placing a later synthesised enclosing slice. */
+const ROOTS_KEPT = 1 << 14;
+
+/** Whether a slice name is one `synthesizedName` gives. */
+export function isSynthesizedName(name: string): boolean {
+  return name.startsWith('[truncated] ') || name === '[before trace start]' || name === '[entry lost]';
+}
+
+/** Name of a synthesised enclosing slice (its entry is not in the input). */
+export function synthesizedName(name: string | undefined, beganInWindow: boolean): string {
+  if (name !== undefined) return `[truncated] ${name}`;
+  return beganInWindow ? '[entry lost]' : '[before trace start]';
+}
+
 interface OpenSlice {
   name: string;
   cat: string;
@@ -29,8 +43,14 @@ interface TrackState {
   lastTs: number;
   /** Earliest time used on this track (where synthesised enclosing slices must start before). */
   earliest: number;
-  /** Duration of the slices at depth 0 since the last synthesised enclosing slice. */
-  rootNs: number;
+  /**
+   * The slices at depth 0 since the last synthesised enclosing slice that took them all in:
+   * start and end times, in time order (a synthesised slice encloses those that end after it
+   * began). At most ROOTS_KEPT are kept; older ones count as enclosed (`rootsDroppedNs`).
+   */
+  rootStart: number[];
+  rootEnd: number[];
+  rootsDroppedNs: number;
   used: boolean;
   /** Calls open beyond MAX_DEPTH: counted, not kept (their time stays in the slice at the bound). */
   over: number;
@@ -57,6 +77,8 @@ export class SliceBuilder {
   cpu: number | undefined;
   private readonly tracks: TrackState[] = [];
   private readonly byKey = new Map<string, number>();
+  /** Earliest time of the input (over all tracks): where the observed window begins. */
+  private windowStart = Infinity;
 
   constructor(
     private readonly report: Report,
@@ -114,7 +136,7 @@ export class SliceBuilder {
   }
 
   private add(key: string, info: TrackInfo): number {
-    this.tracks.push({ info, stack: [], lastTs: -Infinity, earliest: Infinity, rootNs: 0, used: false, over: 0 });
+    this.tracks.push({ info, stack: [], lastTs: -Infinity, earliest: Infinity, rootStart: [], rootEnd: [], rootsDroppedNs: 0, used: false, over: 0 });
     this.byKey.set(key, info.id);
     this.out.push({ kind: 'track', track: { ...info } });
     return info.id;
@@ -129,6 +151,17 @@ export class SliceBuilder {
   openStart(track: number): number | undefined {
     const st = this.tracks[track]!.stack;
     return st.length ? st[st.length - 1]!.start : undefined;
+  }
+
+  /** The input has data at `ts` even if no slice or instant is there (the observed window begins by then). */
+  observe(ts: number): void {
+    if (ts < this.windowStart) this.windowStart = ts;
+  }
+
+  /** Name and start of the open slice `k` levels below the innermost (0 = innermost), or undefined. */
+  openAt(track: number, k: number): { name: string; start: number } | undefined {
+    const st = this.tracks[track]!.stack;
+    return st[st.length - 1 - k];
   }
 
   lastTime(track: number): number | undefined {
@@ -147,6 +180,7 @@ export class SliceBuilder {
     }
     t.lastTs = ts;
     if (ts < t.earliest) t.earliest = ts;
+    if (ts < this.windowStart) this.windowStart = ts;
     t.used = true;
     return ts;
   }
@@ -194,7 +228,7 @@ export class SliceBuilder {
     const dur = ts - top.start;
     const depth = t.stack.length;
     if (depth > 0) t.stack[depth - 1]!.childNs += dur;
-    else t.rootNs += dur;
+    else this.addRoot(t, top.start, ts);
     const ev: TraceEvent = {
       kind: 'end',
       ts,
@@ -210,37 +244,62 @@ export class SliceBuilder {
     this.out.push(ev);
   }
 
+  private addRoot(t: TrackState, start: number, end: number) {
+    t.rootStart.push(start);
+    t.rootEnd.push(end);
+    if (t.rootStart.length > ROOTS_KEPT) {
+      const n = ROOTS_KEPT >> 1;
+      for (let k = 0; k < n; k++) t.rootsDroppedNs += t.rootEnd[k]! - t.rootStart[k]!;
+      t.rootStart.splice(0, n);
+      t.rootEnd.splice(0, n);
+    }
+  }
+
+  /**
+   * An exit without its entry: a slice at depth 0 that ends here and encloses the root slices
+   * that end after it began. With a printed duration it begins where that says, but never
+   * before the input's first time: only the observed part counts, so its self time is the
+   * observed time not covered by the calls it encloses. Without one it begins at the start of
+   * the input (just before everything already on its track).
+   */
   private synthesize(t: TrackState, ts: number, line: number, name: string | undefined, dur: number | undefined, cat: string, args?: Args) {
-    const label = name ?? '[unknown]';
-    this.report(this.codes.unmatchedExit, line, `exit of ${label} without its entry: enclosing slice synthesised`);
     if (!(ts >= 0 && ts <= MAX_TIME_NS)) {
       this.report('limit.number-range', line, `time ${ts} ns is outside 0..2^53-1 ns: the last time of the track was used`);
       ts = t.lastTs === -Infinity ? 0 : t.lastTs;
     }
     if (dur !== undefined && !(dur >= 0 && dur <= MAX_TIME_NS)) dur = undefined;
     const endTs = Math.max(ts, t.lastTs === -Infinity ? ts : t.lastTs);
-    // Everything already on this track is inside the new slice, so it must begin before all of it.
-    const floor = t.earliest === Infinity ? endTs : t.earliest;
-    let start = dur !== undefined && endTs - dur < floor ? endTs - dur : floor - 1;
-    if (start < 0) start = 0;
+    if (endTs < this.windowStart) this.windowStart = endTs;
+    const w = this.windowStart;
+    const printed = dur !== undefined ? endTs - dur : -Infinity;
+    const inWindow = printed >= w;
+    let start = inWindow ? printed : w;
+    // Enclosed roots: those that end after the slice began (roots are in time order).
+    let first = t.rootEnd.length;
+    while (first > 0 && t.rootEnd[first - 1]! > start) first--;
+    // It must begin strictly before what it encloses, so that sorting by time keeps the nesting.
+    const dropped = first === 0 && t.rootsDroppedNs > 0;
+    const floor = dropped ? t.earliest : first < t.rootStart.length ? t.rootStart[first]! : Infinity;
+    if (start >= floor) start = floor - 1;
     if (start > endTs) start = endTs;
-    const a: Args = { ...(args ?? {}), synthesized: true };
-    const begin: SliceBegin = { kind: 'begin', ts: start, track: t.info.id, name: label, cat, depth: 0, args: { synthesized: true } };
+    if (start < 0) start = 0;
+    // What the enclosed roots cover inside the observed window.
+    let childNs = dropped ? t.rootsDroppedNs : 0;
+    for (let k = first; k < t.rootStart.length; k++) childNs += Math.max(0, t.rootEnd[k]! - Math.max(t.rootStart[k]!, w));
+    const label = synthesizedName(name, inWindow);
+    this.report(this.codes.unmatchedExit, line, `exit of ${name ?? 'a call'} without its entry: enclosing slice ${label} synthesised`);
+    const begin: SliceBegin = { kind: 'begin', ts: start, track: t.info.id, name: label, cat, depth: 0 };
     if (this.cpu !== undefined && this.cpu >= 0) begin.cpu = this.cpu;
     this.out.push(begin);
-    const total = endTs - start;
-    this.out.push({
-      kind: 'end',
-      ts: endTs,
-      track: t.info.id,
-      name: label,
-      cat,
-      start,
-      depth: 0,
-      selfNs: Math.max(0, total - t.rootNs),
-      args: a,
-    });
-    t.rootNs = total;
+    const observed = endTs - Math.max(start, w);
+    const ev: TraceEvent = { kind: 'end', ts: endTs, track: t.info.id, name: label, cat, start, depth: 0, selfNs: Math.max(0, observed - childNs) };
+    if (args) ev.args = args;
+    this.out.push(ev);
+    if (first === 0) t.rootsDroppedNs = 0;
+    t.rootStart.length = first;
+    t.rootEnd.length = first;
+    t.rootStart.push(start);
+    t.rootEnd.push(endTs);
     t.lastTs = endTs;
     if (start < t.earliest) t.earliest = start;
     t.used = true;

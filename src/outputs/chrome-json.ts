@@ -4,12 +4,18 @@
  *
  * - Slices are `B`/`E` pairs written in the order the shared builder produced them: on every
  *   thread the times never go backwards, so a parent's `B` precedes its children's even at equal
- *   timestamps, and an `E` carries no name (it closes the innermost slice).
+ *   timestamps. An `E` repeats its `B`'s name and arguments: viewers match an `E` to the open
+ *   slice by name (Perfetto) or by name and arguments (speedscope's frame key), so an `E` that
+ *   differed would leave slices open and nest every later call inside them. What is learned only
+ *   at the exit (a return value, `truncated`) is in both `B` and `E` of a leaf call (the `B` is
+ *   held until its `E`); for calls with children it is in the Perfetto and CSV outputs only.
+ * - Synthesised slices say so by their name (`[before trace start]`, `[truncated] func`), not by
+ *   an argument, so the frame key stays the function's.
  * - `ts` is microseconds with up to three decimals: nanosecond precision, exactly.
  * - Per-CPU lanes (what ran, irqs, softirqs) are threads of a `CPUs` process; lanes that belong
  *   to no thread are threads of a `Global` process.
  */
-import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
+import type { Args, SliceBegin, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
 import { PSEUDO_TID_BASE } from '../model/slices.js';
 import { nsToUsString } from '../model/time.js';
 import { softirqName, traceMetadata } from './common.js';
@@ -39,9 +45,17 @@ class ChromeWriter implements OutputWriter {
   private readonly ids: { pid: number; tid: number }[] = [];
   private readonly namedPids = new Map<number, string>();
   private readonly lanes = new Map<string, number>();
-  /** Per-CPU: the thread slice open on the CPU lane (sched), to end it at the next switch. */
-  private readonly running = new Map<number, boolean>();
+  /** Per-CPU: the `B` open on the CPU lane (sched), to end it at the next switch. */
+  private readonly running = new Map<number, string>();
+  /** Per lane (`cpu:what`): the open `B`s of irq and softirq lanes, innermost last. */
+  private readonly laneOpen = new Map<string, string[]>();
   private lastTs = 0;
+  /**
+   * The last `B`, held until the next event: when that is its own `E` (a leaf call), the `B`
+   * gets the exit's arguments too, so both have one key and speedscope, which at equal times
+   * takes a `B` first only when its key equals the `E`'s, opens a zero-length call before closing it.
+   */
+  private pending: SliceBegin | undefined;
   private parts: string[] = [];
   /** Profiler samples (perf) also draw a flame chart of slices per thread. */
   private readonly chart = new FlameChart({
@@ -114,9 +128,28 @@ class ChromeWriter implements OutputWriter {
     return out || null;
   }
 
+  /** Writes the held `B` with the arguments it began with. */
+  private flushPending() {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.writeBegin(p, p.args);
+  }
+
+  private writeBegin(e: SliceBegin, args: Args | undefined) {
+    this.emit(`{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
+    // Flow events bind to the slice open on their thread at their time: the one just begun.
+    for (const id of e.terminatingFlowIds ?? []) {
+      this.emit(`{"ph":"f","bp":"e","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+    }
+    for (const id of e.flowIds ?? []) {
+      this.emit(`{"ph":"s","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+    }
+  }
+
   private event(e: TraceEvent) {
-    // The sched lanes close at the last time of the whole trace, not of its slices only.
     if ('ts' in e && e.ts > this.lastTs) this.lastTs = e.ts;
+    if (this.pending && e.kind !== 'end' && e.kind !== 'begin') this.flushPending();
     switch (e.kind) {
       case 'info':
         this.info = e;
@@ -125,18 +158,25 @@ class ChromeWriter implements OutputWriter {
         this.track(e.track);
         return;
       case 'begin':
-        this.emit(`{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.args)}}`);
-        // Flow events bind to the slice open on their thread at their time: the one just begun.
-        for (const id of e.terminatingFlowIds ?? []) {
-          this.emit(`{"ph":"f","bp":"e","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
-        }
-        for (const id of e.flowIds ?? []) {
-          this.emit(`{"ph":"s","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
-        }
+        this.flushPending();
+        this.pending = e;
         return;
-      case 'end':
-        this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)}${argsJson(e.args)}}`);
+      case 'end': {
+        const args = e.beginArgs ? (e.args ? { ...e.beginArgs, ...e.args } : e.beginArgs) : e.args;
+        const p = this.pending;
+        if (p && p.track === e.track && p.depth === e.depth) {
+          // Its B is still here: both carry the arguments learned at the exit (one frame key).
+          this.pending = undefined;
+          this.writeBegin(p, args);
+          this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
+          return;
+        }
+        // Its B is written: the E repeats the B's key exactly (exit-only arguments stay in the
+        // Perfetto and CSV outputs), else speedscope closes it before children at equal times.
+        this.flushPending();
+        this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.beginArgs)}}`);
         return;
+      }
       case 'instant':
         this.emit(`{"ph":"i","s":"t",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.args)}}`);
         return;
@@ -166,17 +206,17 @@ class ChromeWriter implements OutputWriter {
       case 'sched-switch': {
         const l = this.lane(e.cpu, 'sched');
         const pt = `"pid":${l.pid},"tid":${l.tid}`;
-        if (this.running.get(e.cpu)) this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(e.ts)}}`);
-        this.running.set(e.cpu, true);
-        this.emit(
-          `{"ph":"B",${pt},"ts":${nsToUsString(e.ts)},"cat":"sched","name":${q(e.nextTid === 0 ? 'swapper' : e.nextComm)},"args":${q({
-            tid: e.nextTid,
-            prio: e.nextPrio,
-            prev_comm: e.prevComm,
-            prev_tid: e.prevTid,
-            prev_state: e.prevState,
-          })}}`,
-        );
+        const open = this.running.get(e.cpu);
+        if (open !== undefined) this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(e.ts)},${open}}`);
+        const key = `"cat":"sched","name":${q(e.nextTid === 0 ? 'swapper' : e.nextComm)},"args":${q({
+          tid: e.nextTid,
+          prio: e.nextPrio,
+          prev_comm: e.prevComm,
+          prev_tid: e.prevTid,
+          prev_state: e.prevState,
+        })}`;
+        this.running.set(e.cpu, key);
+        this.emit(`{"ph":"B",${pt},"ts":${nsToUsString(e.ts)},${key}}`);
         return;
       }
       case 'sched-waking': {
@@ -195,17 +235,15 @@ class ChromeWriter implements OutputWriter {
       case 'irq': {
         const l = this.lane(e.cpu, 'irq');
         const pt = `"pid":${l.pid},"tid":${l.tid}`;
-        if (e.phase === 'entry')
-          this.emit(`{"ph":"B",${pt},"ts":${nsToUsString(e.ts)},"cat":"irq","name":${q(`IRQ ${e.irq}${e.name ? ` (${e.name})` : ''}`)},"args":${q({ irq: e.irq, tid: e.tid })}}`);
-        else this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(e.ts)}${e.ret !== undefined ? `,"args":{"ret":${e.ret}}` : ''}}`);
+        if (e.phase === 'entry') this.laneBegin(e.cpu, 'irq', pt, e.ts, `"cat":"irq","name":${q(`IRQ ${e.irq}${e.name ? ` (${e.name})` : ''}`)},"args":${q({ irq: e.irq, tid: e.tid })}`);
+        else this.laneEnd(e.cpu, 'irq', pt, e.ts);
         return;
       }
       case 'softirq': {
         const l = this.lane(e.cpu, 'softirq');
         const pt = `"pid":${l.pid},"tid":${l.tid}`;
-        if (e.phase === 'entry')
-          this.emit(`{"ph":"B",${pt},"ts":${nsToUsString(e.ts)},"cat":"softirq","name":${q(softirqName(e.vec))},"args":${q({ vec: e.vec, tid: e.tid })}}`);
-        else this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(e.ts)}}`);
+        if (e.phase === 'entry') this.laneBegin(e.cpu, 'softirq', pt, e.ts, `"cat":"softirq","name":${q(softirqName(e.vec))},"args":${q({ vec: e.vec, tid: e.tid })}`);
+        else this.laneEnd(e.cpu, 'softirq', pt, e.ts);
         return;
       }
       case 'process':
@@ -215,11 +253,33 @@ class ChromeWriter implements OutputWriter {
     }
   }
 
+  /** `key` is the `cat`, `name` and `args` members, repeated on the matching `E`. */
+  private laneBegin(cpu: number, what: string, pt: string, ts: number, key: string) {
+    const k = `${cpu}:${what}`;
+    let st = this.laneOpen.get(k);
+    if (!st) this.laneOpen.set(k, (st = []));
+    st.push(key);
+    this.emit(`{"ph":"B",${pt},"ts":${nsToUsString(ts)},${key}}`);
+  }
+
+  /** An exit with no entry open on its lane closes nothing: it stays visible as an instant. */
+  private laneEnd(cpu: number, what: string, pt: string, ts: number) {
+    const key = this.laneOpen.get(`${cpu}:${what}`)?.pop();
+    if (key !== undefined) this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(ts)},${key}}`);
+    else this.emit(`{"ph":"i","s":"t",${pt},"ts":${nsToUsString(ts)},"cat":${q(what)},"name":${q(`${what} exit`)}}`);
+  }
+
   end(): string {
+    this.flushPending();
     // Viewers reject an empty traceEvents array: always hold at least the process metadata.
     if (this.first) this.meta('process_name', GLOBAL_LANES_PID, GLOBAL_LANES_PID, 'Global');
     this.chart.finish();
-    for (const [cpu, open] of this.running) if (open) this.emit(`{"ph":"E",${`"pid":${CPU_LANES_PID},"tid":${this.lane(cpu, 'sched').tid}`},"ts":${nsToUsString(this.lastTs)}}`);
+    for (const [cpu, open] of this.running) this.emit(`{"ph":"E","pid":${CPU_LANES_PID},"tid":${this.lane(cpu, 'sched').tid},"ts":${nsToUsString(this.lastTs)},${open}}`);
+    for (const [k, st] of this.laneOpen) {
+      const [cpu, what] = k.split(':');
+      const tid = this.lane(Number(cpu), what!).tid;
+      while (st.length) this.emit(`{"ph":"E","pid":${CPU_LANES_PID},"tid":${tid},"ts":${nsToUsString(this.lastTs)},${st.pop()}}`);
+    }
     const { meta, diagnostics } = traceMetadata(this.info, this.opts);
     const other: Record<string, unknown> = { ...meta };
     if (this.opts.diagnostics) other.diagnostics = diagnostics;
@@ -232,7 +292,7 @@ class ChromeWriter implements OutputWriter {
 
 export const chromeJson: OutputAdapter = {
   name: 'chrome-json',
-  description: 'Chrome Trace Event Format JSON (Perfetto UI, chrome://tracing, speedscope)',
+  description: 'Chrome Trace Event Format JSON (Perfetto UI; speedscope (function-graph, lttng-text); for stack inputs use folded)',
   extensions: ['.json'],
   binary: false,
   createWriter: (o) => new ChromeWriter(o),

@@ -15,9 +15,12 @@
  *   stack     call stack root first, frames separated by `;`
  *   args      everything else, as a JSON object
  *
- * A slice row is written when the slice ends, so rows follow end times. Text cells that a
- * spreadsheet would run as a formula (starting with = + - @ TAB CR LF, or full-width ＝ ＋ － ＠)
- * get a leading `'`.
+ * Rows are in time order (`ts_ns`), a parent before its children at equal times (smaller
+ * depth first), then by lane and arrival, for every input alike. A slice is known only when it
+ * ends, so rows wait in a buffer and are written once no slice still open (and no earlier row to
+ * come) can precede them; past `HELD_ROWS` waiting rows the oldest are written regardless, which
+ * bounds memory on huge inputs at the cost of order around very long open calls. Text cells
+ * that a spreadsheet would run as a formula (starting with = + - @ TAB CR LF, or full-width ＝ ＋ － ＠) get a leading `'`.
  */
 import type { Args, TraceEvent, TrackInfo } from '../model/events.js';
 import { frameLabel, softirqName } from './common.js';
@@ -36,6 +39,21 @@ export function csvText(s: string): string {
   return s;
 }
 
+/** Rows waiting for their turn before the oldest are written out of turn. */
+export const HELD_ROWS = 1 << 17;
+
+interface HeldRow {
+  ts: number;
+  /** Slices: depth; interrupts 0; everything else after the slices of the same time. */
+  rank: number;
+  track: number;
+  seq: number;
+  text: string;
+}
+
+const byTime = (a: HeldRow, b: HeldRow) => a.ts - b.ts || a.rank - b.rank || a.track - b.track || a.seq - b.seq;
+const OTHER_RANK = 1 << 20;
+
 const num = (n: number | undefined) => (n === undefined ? '' : String(n));
 const argsCell = (a: Args | Record<string, unknown> | undefined) => (a && Object.keys(a).length ? csvText(JSON.stringify(a)) : '');
 
@@ -43,14 +61,48 @@ class CsvWriter implements OutputWriter {
   private readonly tracks: TrackInfo[] = [];
   private header = false;
   private rows: string[] = [];
+  private held: HeldRow[] = [];
+  private seq = 0;
+  /** Per track: start times of the open slices (outermost first). */
+  private readonly open = new Map<number, number[]>();
+  /** Sort key of the row `row()` writes next. */
+  private key: { ts: number; rank: number; track: number } = { ts: 0, rank: 0, track: 0 };
   private readonly irqOpen = new Map<string, { ts: number; name: string; args: Record<string, unknown> }>();
 
   private row(cells: (string | number | undefined)[]) {
+    const text = cells.map((c) => (c === undefined ? '' : String(c))).join(',') + '\r\n';
+    this.held.push({ ...this.key, seq: this.seq++, text });
+  }
+
+  private at(ts: number, rank: number, track: number) {
+    this.key = { ts, rank, track };
+  }
+
+  /** Earliest time a row still to come can have: the oldest open slice or interrupt. */
+  private watermark(): number {
+    let w = Infinity;
+    for (const st of this.open.values()) if (st.length && st[0]! < w) w = st[0]!;
+    for (const o of this.irqOpen.values()) if (o.ts < w) w = o.ts;
+    return w;
+  }
+
+  /** Moves the rows that nothing to come can precede (or, over the limit, the oldest) to the output. */
+  private release(all: boolean) {
     if (!this.header) {
       this.rows.push(CSV_COLUMNS.join(',') + '\r\n');
       this.header = true;
     }
-    this.rows.push(cells.map((c) => (c === undefined ? '' : String(c))).join(',') + '\r\n');
+    if (!all && this.held.length < HELD_ROWS) return;
+    this.held.sort(byTime);
+    let n = this.held.length;
+    if (!all) {
+      const w = this.watermark();
+      n = 0;
+      while (n < this.held.length && this.held[n]!.ts < w) n++;
+      if (n < this.held.length >> 1) n = this.held.length >> 1;
+    }
+    for (let k = 0; k < n; k++) this.rows.push(this.held[k]!.text);
+    this.held = n === this.held.length ? [] : this.held.slice(n);
   }
 
   private who(track: number): { cpu: string; pid: string; tid: string; comm: string } {
@@ -67,23 +119,36 @@ class CsvWriter implements OutputWriter {
         case 'track':
           this.tracks[e.track.id] = e.track;
           break;
+        case 'begin': {
+          let st = this.open.get(e.track);
+          if (!st) this.open.set(e.track, (st = []));
+          st.length = Math.min(st.length, e.depth);
+          st.push(e.ts);
+          break;
+        }
         case 'end': {
+          const st = this.open.get(e.track);
+          if (st) st.length = Math.min(st.length, e.depth);
+          this.at(e.start, e.depth, e.track);
           const w = this.who(e.track);
           const a = e.beginArgs ? { ...e.beginArgs, ...(e.args ?? {}) } : e.args;
           this.row(['slice', e.start, e.ts - e.start, w.cpu, w.pid, w.tid, w.comm, e.depth, csvText(e.name), csvText(e.cat), '', '', argsCell(a)]);
           break;
         }
         case 'instant': {
+          this.at(e.ts, OTHER_RANK, e.track);
           const w = this.who(e.track);
           this.row(['instant', e.ts, '', w.cpu, w.pid, w.tid, w.comm, '', csvText(e.name), csvText(e.cat), '', '', argsCell(e.args)]);
           break;
         }
         case 'counter': {
+          this.at(e.ts, OTHER_RANK, e.track);
           const w = this.who(e.track);
           this.row(['counter', e.ts, '', w.cpu, w.pid, w.tid, w.comm, '', csvText(e.name), 'counter', e.value, '', '']);
           break;
         }
         case 'sample': {
+          this.at(e.ts, OTHER_RANK, e.track);
           const w = this.who(e.track);
           const extra: Record<string, unknown> = { ...(e.args ?? {}) };
           if (e.reason) extra.reason = e.reason;
@@ -106,6 +171,7 @@ class CsvWriter implements OutputWriter {
           break;
         }
         case 'sched-switch':
+          this.at(e.ts, OTHER_RANK, -1 - e.cpu);
           this.row([
             'sched_switch',
             e.ts,
@@ -123,6 +189,7 @@ class CsvWriter implements OutputWriter {
           ]);
           break;
         case 'sched-waking':
+          this.at(e.ts, OTHER_RANK, -1 - e.cpu);
           this.row([
             'sched_waking',
             e.ts,
@@ -150,6 +217,7 @@ class CsvWriter implements OutputWriter {
             this.irqOpen.delete(key);
             const args = { ...(o?.args ?? {}), ...(e.kind === 'irq' && e.ret !== undefined ? { ret: e.ret } : {}) };
             const name = o?.name ?? (e.kind === 'irq' ? `IRQ ${e.irq}` : softirqName(e.vec));
+            this.at(o ? o.ts : e.ts, 0, -1 - e.cpu);
             this.row([e.kind, o ? o.ts : e.ts, o ? e.ts - o.ts : '', e.cpu, '', e.tid, '', '', csvText(name), e.kind, '', '', argsCell(args)]);
           }
           break;
@@ -158,6 +226,7 @@ class CsvWriter implements OutputWriter {
           break;
       }
     }
+    this.release(false);
     const out = this.rows.join('');
     this.rows = [];
     return out || null;
@@ -167,13 +236,11 @@ class CsvWriter implements OutputWriter {
     // Interrupts still running when the input ended.
     for (const [key, o] of [...this.irqOpen].sort()) {
       const [kind, cpu] = key.split(':');
+      this.at(o.ts, 0, -1 - Number(cpu));
       this.row([kind, o.ts, '', cpu, '', '', '', '', csvText(o.name), kind, '', '', argsCell({ ...o.args, unfinished: true })]);
     }
     this.irqOpen.clear();
-    if (!this.header) {
-      this.rows.push(CSV_COLUMNS.join(',') + '\r\n');
-      this.header = true;
-    }
+    this.release(true);
     const out = this.rows.join('');
     this.rows = [];
     return out;

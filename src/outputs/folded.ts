@@ -11,6 +11,7 @@
  * Lines are sorted; memory grows with the number of distinct paths only.
  */
 import type { Frame, TraceEvent, TraceInfo } from '../model/events.js';
+import { isSynthesizedName } from '../model/slices.js';
 import { CAT } from '../model/events.js';
 import { plainInteger } from '../model/time.js';
 import { frameLabel } from './common.js';
@@ -153,10 +154,9 @@ export class FoldedStacks {
         if (!st) this.stacks.set(e.track, (st = []));
         const tok = token(e.name);
         // A synthesised enclosing slice arrives after its children: it is a new root, not a child.
-        if (e.args?.synthesized === true) {
-          st.length = 0;
-          this.kind(tok, 'synthesized');
-        } else if (this.info?.format === 'lttng-text' && e.cat === CAT.function) this.kind(tok, 'user');
+        if (e.depth < st.length) st.length = e.depth;
+        if (isSynthesizedName(e.name)) this.kind(tok, 'synthesized');
+        else if (this.info?.format === 'lttng-text' && e.cat === CAT.function) this.kind(tok, 'user');
         else if (MODULE_SUFFIX.test(tok)) this.kind(tok, 'module');
         st.push(this.trie.child(st.length ? st[st.length - 1]! : 0, tok));
       } else if (e.kind === 'end') {
@@ -248,7 +248,7 @@ class FoldedWriter implements OutputWriter {
 
 export const folded: OutputAdapter = {
   name: 'folded',
-  description: 'folded stacks for flame graphs (flamegraph.pl, inferno, speedscope, Perfetto)',
+  description: 'folded stacks for flame graphs (speedscope, Perfetto UI)',
   extensions: ['.folded', '.collapsed'],
   binary: false,
   createWriter: (o) => new FoldedWriter(o),

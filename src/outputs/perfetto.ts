@@ -97,7 +97,11 @@ class PerfettoWriter implements OutputWriter {
   private readonly bundles = new Map<number, Packet[]>();
   private systemInfoSent = false;
   private info: TraceInfo | undefined;
-  private lastTs = 0;
+  /** Latest and earliest event times so far (NaN before the first). */
+  private lastTs = NaN;
+  private firstTs = NaN;
+  /** Process facts that came before any time: written at the first one, so the trace does not begin at 0. */
+  private earlyProcesses: Packet[] = [];
 
   constructor(private readonly opts: OutputOptions) {
     this.Trace = perfettoSchema().lookupType('perfetto.protos.Trace');
@@ -322,6 +326,16 @@ class PerfettoWriter implements OutputWriter {
   }
 
   private event(e: TraceEvent) {
+    if ('ts' in e) {
+      if (!(e.ts <= this.lastTs)) this.lastTs = e.ts;
+      if (!(e.ts >= this.firstTs)) {
+        this.firstTs = e.ts;
+        if (this.earlyProcesses.length) {
+          for (const p of this.earlyProcesses) this.packets.push({ timestamp: e.ts, ...p });
+          this.earlyProcesses = [];
+        }
+      }
+    }
     switch (e.kind) {
       case 'info':
         this.info = e;
@@ -330,11 +344,9 @@ class PerfettoWriter implements OutputWriter {
         this.describe(e.track);
         return;
       case 'begin':
-        this.lastTs = e.ts;
         this.named(TYPE_SLICE_BEGIN, e.ts, e.track, e.name, e.cat, e.args, undefined, flowsOf(e));
         return;
       case 'end': {
-        this.lastTs = e.ts;
         const ev: Packet = { type: TYPE_SLICE_END };
         const da = annotations(e.args);
         if (da) ev.debugAnnotations = da;
@@ -394,27 +406,36 @@ class PerfettoWriter implements OutputWriter {
           e.phase === 'entry' ? { timestamp: e.ts, pid: e.tid, softirqEntry: { vec: e.vec } } : { timestamp: e.ts, pid: e.tid, softirqExit: { vec: e.vec } },
         );
         return;
-      case 'process':
-        this.packets.push({
-          timestamp: Math.max(0, this.lastTs),
+      case 'process': {
+        const p: Packet = {
           processTree: {
             processes: [{ pid: e.pid, ppid: e.ppid ?? 0, cmdline: [e.name] }],
             threads: (e.threads ?? []).map((t) => ({ tid: t.tid, tgid: e.pid, name: t.name })),
           },
-        });
+        };
+        if (Number.isNaN(this.lastTs)) this.earlyProcesses.push(p);
+        else this.packets.push({ timestamp: this.lastTs, ...p });
         return;
+      }
     }
   }
 
   end(): Uint8Array | null {
     this.start();
     for (const cpu of [...this.bundles.keys()].sort((a, b) => a - b)) this.flushBundle(cpu);
-    this.metadata();
+    const at = Number.isNaN(this.firstTs) ? 0 : this.firstTs;
+    for (const p of this.earlyProcesses) this.packets.push({ timestamp: at, ...p });
+    this.earlyProcesses = [];
+    this.metadata(at);
     return this.flush();
   }
 
-  /** What produced the trace and from what, as an instant on a `tracebridge` track at time 0. */
-  private metadata() {
+  /**
+   * What produced the trace and from what, as an instant on a `tracebridge` track at the first
+   * event's time (at 0 it would stretch the trace's bounds back to 0 and the UI would open on
+   * empty time).
+   */
+  private metadata(at: number) {
     const { meta, diagnostics } = traceMetadata(this.info, this.opts);
     const args: Args = { ...meta };
     for (const [k, v] of Object.entries(diagnostics)) args[`diagnostics.${k}`] = v;
@@ -423,7 +444,7 @@ class PerfettoWriter implements OutputWriter {
     const interned: Packet = {};
     const nameIid = this.iid(this.main.names, 'trace metadata', interned, 'eventNames');
     const catIid = this.iid(this.main.cats, 'metadata', interned, 'eventCategories');
-    this.mainEvent(0, { type: TYPE_INSTANT, trackUuid: uuid, nameIid, categoryIids: [catIid], debugAnnotations: annotations(args) }, interned);
+    this.mainEvent(at, { type: TYPE_INSTANT, trackUuid: uuid, nameIid, categoryIids: [catIid], debugAnnotations: annotations(args) }, interned);
   }
 }
 

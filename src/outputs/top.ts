@@ -54,7 +54,7 @@ class TopWriter implements OutputWriter {
           if (!PATH_CATS.has(e.cat)) break;
           let st = this.open.get(e.track);
           if (!st) this.open.set(e.track, (st = []));
-          if (e.args?.synthesized === true) st.length = 0;
+          if (e.depth < st.length) st.length = e.depth;
           st.push(this.trie.child(st.length ? st[st.length - 1]! : 0, e.name));
           break;
         }

@@ -66,13 +66,13 @@ export class Handlers {
         return this.schedSwitch(e);
       case Op.Waking:
         this.sawWaking = true;
-        return this.waking(e);
+        return this.waking(e, 'waking');
       case Op.Wakeup:
         // With sched_waking in the trace, sched_wakeup is the second half of the same wake-up.
         if (this.sawWaking) return this.instant(e);
-        return this.waking(e);
+        return this.waking(e, 'wakeup');
       case Op.WakeupNew:
-        return this.waking(e);
+        return this.waking(e, 'wakeup_new');
       case Op.Fork: {
         const a = parseKv(e.rest);
         if (typeof a.child_pid === 'number') {
@@ -244,13 +244,14 @@ export class Handlers {
     this.lastNext.set(e.cpu, { tid: f.nextPid, comm: f.nextComm });
   }
 
-  private waking(e: Ev) {
+  private waking(e: Ev, source: 'waking' | 'wakeup' | 'wakeup_new') {
     const p = parseWakeup(e.rest);
     if (!p) return this.malformed(e, 'no pid');
     const f = p.f;
     const ev: TraceEvent = { kind: 'sched-waking', ts: e.ts, cpu: e.cpu, wakerTid: e.tid, tid: f.pid, comm: f.comm, prio: f.prio, targetCpu: f.targetCpu >= 0 ? f.targetCpu : e.cpu };
     const ctx = contextOf(e.flags);
     if (ctx) ev.context = ctx;
+    ev.source = source;
     this.b.out.push(ev);
     this.tasks.setComm(f.pid, f.comm, false);
   }

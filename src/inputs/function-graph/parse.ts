@@ -3,10 +3,11 @@
  * comes from the braces, never from indentation (mailers and web pages mangle indentation).
  */
 import type { Report } from '../../model/diagnostics.js';
-import type { TraceEvent } from '../../model/events.js';
+import type { Args, TraceEvent } from '../../model/events.js';
 import { CAT } from '../../model/events.js';
 import { SliceBuilder } from '../../model/slices.js';
 import type { InputParser, ParseContext } from '../types.js';
+import { resync } from './resync.js';
 import { taskPid, tokenize, type FgLine, type TokenizeState } from './tokenize.js';
 
 /**
@@ -28,6 +29,10 @@ interface CpuState {
   pending: FgLine[] | null;
   /** Rebuilt time cursor of this CPU (no timestamps in the input). */
   cursor: number;
+  /** Time of this CPU's last line (-1 before the first). */
+  last: number;
+  /** `[N EVENTS DROPPED]` lines waiting for the CPU's next line. */
+  lost: { count: number; line: number }[];
 }
 
 export class FunctionGraphParser implements InputParser {
@@ -42,6 +47,8 @@ export class FunctionGraphParser implements InputParser {
   private tracerName: string | undefined;
   private readonly files = new Map<string, number>();
   private calls = 0;
+  /** Time of the last line of any CPU (where markers of a CPU without lines are drawn). */
+  private lastAny = RECONSTRUCTED_ORIGIN_NS;
   private readonly report: Report;
 
   constructor(ctx: ParseContext) {
@@ -57,7 +64,7 @@ export class FunctionGraphParser implements InputParser {
   private cpu(n: number): CpuState {
     let c = this.cpus.get(n);
     if (!c) {
-      c = { task: -1, pending: null, cursor: RECONSTRUCTED_ORIGIN_NS };
+      c = { task: -1, pending: null, cursor: RECONSTRUCTED_ORIGIN_NS, last: -1, lost: [] };
       this.cpus.set(n, c);
     }
     return c;
@@ -74,6 +81,7 @@ export class FunctionGraphParser implements InputParser {
       this.tok.pendingName = undefined;
     }
     this.flushAllPending();
+    for (const [n, c] of this.cpus) if (c.lost.length) this.flushLost(n, c, c.last >= 0 ? c.last : this.lastAny);
     this.b.closeAll();
     const evs = this.b.take();
     evs.unshift(this.info());
@@ -117,10 +125,8 @@ export class FunctionGraphParser implements InputParser {
         return;
       case 'dropped':
         this.report('function-graph.events-lost', no, `CPU ${t.cpu} lost ${t.count || 'some'} events`);
-        this.b.instant(this.b.cpuLane(t.cpu, `CPU ${t.cpu} events`), this.lastTimeOnCpu(t.cpu), 'events lost', CAT.marker, no, {
-          cpu: t.cpu,
-          count: t.count,
-        });
+        // Drawn at the time of the CPU's next line: the loss happened just before it.
+        this.cpu(t.cpu).lost.push({ count: t.count, line: no });
         return;
       case 'switch':
         this.contextSwitch(t.cpu, t.from, t.to, no);
@@ -130,8 +136,12 @@ export class FunctionGraphParser implements InputParser {
     }
   }
 
-  private lastTimeOnCpu(cpu: number): number {
-    return this.cpus.get(cpu)?.cursor ?? RECONSTRUCTED_ORIGIN_NS;
+  /** Markers of lost events on a CPU, at `ts`. */
+  private flushLost(cpu: number, c: CpuState, ts: number) {
+    for (const m of c.lost) {
+      this.b.instant(this.b.cpuLane(cpu, `CPU ${cpu} events`), ts, `${m.count || 'some'} events lost`, CAT.marker, m.line, { cpu, count: m.count });
+    }
+    c.lost = [];
   }
 
   /** A second `# tracer:` header: what was open in the previous trace stays unfinished. */
@@ -234,6 +244,9 @@ export class FunctionGraphParser implements InputParser {
       c.cursor += 1000;
       now = c.cursor;
     }
+    if (c.lost.length) this.flushLost(l.cpu, c, now);
+    c.last = now;
+    this.lastAny = now;
     switch (l.kind) {
       case 'entry':
         this.calls++;
@@ -247,6 +260,7 @@ export class FunctionGraphParser implements InputParser {
         return;
       }
       case 'exit': {
+        resync(b, this.report, track, l, now, abs);
         let endTs = now;
         const open = b.openStart(track);
         if (!abs && l.dur >= 0) {
@@ -267,9 +281,12 @@ export class FunctionGraphParser implements InputParser {
         return;
       case 'event': {
         if (l.text === 'print') {
+          // `print: ip: message` (trace_print_print): the message names the marker.
           const text = String(l.args?.text ?? '');
-          const m = /^\s*(?:\S+:\s*)?(.*)$/.exec(text);
-          b.instant(track, now, m?.[1] ?? text, CAT.marker, l.line, l.args);
+          const m = /^([\w.$]+):\s?(.*)$/.exec(text);
+          const msg = (m ? m[2]! : text).trim();
+          const args: Args = m ? { ip: m[1]!, text: m[2]! } : { text };
+          b.instant(track, now, msg || 'print', CAT.marker, l.line, args);
         } else b.instant(track, now, l.text, CAT.event, l.line, l.args);
         return;
       }

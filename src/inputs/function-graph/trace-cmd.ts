@@ -42,7 +42,7 @@ export function tokenizeTraceCmd(s: string, lineNo: number, st: TokenizeState): 
   if (m[1] !== undefined) base.file = m[1];
   st.lastCpu = cpu;
   st.sawCpu = true;
-  if (!GRAPH_EVENTS.has(event)) return { ...base, kind: 'event', text: event, dur: -1, args: fieldArgs(rest) };
+  if (!GRAPH_EVENTS.has(event)) return { ...base, kind: 'event', text: event, dur: -1, args: event === 'print' ? { text: rest.trim() } : fieldArgs(rest) };
   const exit = event === 'funcgraph_exit';
   const body = rest.trimStart();
   if (body.startsWith('-->') || body.startsWith('<--')) return noPlugin(body, exit, base);

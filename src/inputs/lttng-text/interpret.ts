@@ -414,7 +414,10 @@ export class LttngTextParser implements InputParser {
     const ts = (sec - this.originSec) * 1e9 + r.nsec;
     this.lastTs = ts;
     if (ts > this.maxTs && ts <= Number.MAX_SAFE_INTEGER) this.maxTs = ts;
-    if (Number.isNaN(this.firstTs)) this.firstTs = ts;
+    if (Number.isNaN(this.firstTs)) {
+      this.firstTs = ts;
+      this.b.observe(ts);
+    }
     return ts;
   }
 

@@ -4,7 +4,7 @@
  * minimum width are left out and counted, as FlameGraph leaves out narrow frames.
  */
 import type { TraceEvent } from '../../model/events.js';
-import { PSEUDO_TID_BASE } from '../../model/slices.js';
+import { PSEUDO_TID_BASE, isSynthesizedName } from '../../model/slices.js';
 import { frameColor } from './colors.js';
 import type { DrawnKind } from './tree.js';
 import { GEOMETRY, escapeXml, groupDigits, renderSvg, type SvgFrame } from './svg.js';
@@ -44,7 +44,7 @@ export class FlameChart {
       else if (e.kind === 'end') {
         let lane = this.lanes.get(e.track);
         if (!lane) this.lanes.set(e.track, (lane = { name: this.names.get(e.track) ?? `track ${e.track}`, slices: [], synth: 0 }));
-        const synthesized = e.args?.synthesized === true;
+        const synthesized = isSynthesizedName(e.name);
         if (synthesized) lane.synth++;
         const kind: DrawnKind = synthesized
           ? 'synthesized'
