@@ -33,29 +33,48 @@ function token(name: string): string {
 /**
  * Paths are nodes of a trie (one per distinct call path), so a call costs one small map
  * lookup at its entry and one array update at its exit; path strings are built at the end.
+ * Each track's calls hang under an anchor of its own (a node with no name), so a synthesised
+ * enclosing slice that arrives after the calls it encloses can take them under it.
  */
 export class PathTrie {
   readonly parent: number[] = [-1];
   readonly name: string[] = [''];
   readonly children: Map<string, number>[] = [new Map()];
 
-  child(node: number, name: string): number {
-    const m = this.children[node]!;
-    let c = m.get(name);
-    if (c === undefined) {
-      c = this.parent.length;
-      this.parent.push(node);
-      this.name.push(name);
-      this.children.push(new Map());
-      m.set(name, c);
-    }
+  private add(node: number, name: string): number {
+    const c = this.parent.length;
+    this.parent.push(node);
+    this.name.push(name);
+    this.children.push(new Map());
     return c;
   }
 
-  /** Frame names root first. */
+  child(node: number, name: string): number {
+    const m = this.children[node]!;
+    let c = m.get(name);
+    if (c === undefined) m.set(name, (c = this.add(node, name)));
+    return c;
+  }
+
+  /** A new nameless node under the root: the anchor of one track's calls. */
+  anchor(): number {
+    return this.add(0, '');
+  }
+
+  /** Puts a new node `name` under `node` and moves every other child of `node` beneath it. */
+  wrap(node: number, name: string): number {
+    const kids = this.children[node]!;
+    const w = this.add(node, name);
+    for (const c of kids.values()) this.parent[c] = w;
+    this.children[w] = kids;
+    this.children[node] = new Map([[name, w]]);
+    return w;
+  }
+
+  /** Frame names root first (anchors, which have no name, left out). */
   names(node: number): string[] {
     const parts: string[] = [];
-    for (let n = node; n > 0; n = this.parent[n]!) parts.push(this.name[n]!);
+    for (let n = node; n > 0; n = this.parent[n]!) if (this.name[n] !== '') parts.push(this.name[n]!);
     return parts.reverse();
   }
 
@@ -123,6 +142,8 @@ export class FoldedStacks {
   private readonly trie = new PathTrie();
   /** Per track: the trie node of each open frame. */
   private readonly stacks = new Map<number, number[]>();
+  /** Per track: its anchor node, and the start of its first outermost call since the last wrap. */
+  private readonly anchors = new Map<number, { node: number; first: number }>();
   /** node → ns (self/total) or count, for slices. */
   private readonly timed: number[] = [];
   /** path → weight of stack samples. */
@@ -152,13 +173,26 @@ export class FoldedStacks {
         if (!FOLDED_CATS.has(e.cat)) continue;
         let st = this.stacks.get(e.track);
         if (!st) this.stacks.set(e.track, (st = []));
+        let a = this.anchors.get(e.track);
+        if (!a) this.anchors.set(e.track, (a = { node: this.trie.anchor(), first: Infinity }));
         const tok = token(e.name);
         // A synthesised enclosing slice arrives after its children: it is a new root, not a child.
         if (e.depth < st.length) st.length = e.depth;
-        if (isSynthesizedName(e.name)) this.kind(tok, 'synthesized');
+        const synthesized = isSynthesizedName(e.name);
+        if (synthesized) this.kind(tok, 'synthesized');
         else if (this.info?.format === 'lttng-text' && e.cat === CAT.function) this.kind(tok, 'user');
         else if (MODULE_SUFFIX.test(tok)) this.kind(tok, 'module');
-        st.push(this.trie.child(st.length ? st[st.length - 1]! : 0, tok));
+        if (st.length === 0) {
+          if (synthesized && e.ts <= a.first) {
+            // It began before every outermost call its track has had since: they are its
+            // children, as the timeline viewers draw them.
+            st.push(this.trie.wrap(a.node, tok));
+            a.first = e.ts;
+            continue;
+          }
+          if (a.first === Infinity) a.first = e.ts;
+        }
+        st.push(this.trie.child(st.length ? st[st.length - 1]! : a.node, tok));
       } else if (e.kind === 'end') {
         if (!FOLDED_CATS.has(e.cat)) continue;
         const st = this.stacks.get(e.track);
