@@ -52,7 +52,7 @@ describe('csv', () => {
         const parsed = parseCsv(`${csvText(s)},x\r\n`);
         expect(parsed).toHaveLength(1);
         const back = parsed[0]![0]!;
-        if (/^[=+\-@\t\r]/.test(s)) expect(back).toBe(`'${s}`);
+        if (/^[=+\-@\t\r\n＝＋－＠]/.test(s)) expect(back).toBe(`'${s}`);
         else expect(back).toBe(s);
       }),
       { numRuns: 500 },

@@ -22,6 +22,7 @@ import { writeFunctionGraph } from './gen-function-graph.js';
 import { generateLttngText } from './gen-lttng.js';
 import { writeDmesg } from './gen-dmesg.js';
 import { benchBatch } from './batch.js';
+import { benchNested, printNested } from './nested.js';
 import { benchFlameGraph } from './flamegraph.js';
 import { benchPerfScript, printPerfRows, type PerfMeasure } from './perf-script.js';
 
@@ -214,6 +215,8 @@ if (opts.batch) {
   }
 }
 
+// Deep nesting: linear time and flat memory whatever the depth (`node dist/bench/nested.js` alone).
+if (opts.only.size === 0) printNested(benchNested([10_000, 100_000, 1_000_000], dir));
 // The svg flame graph of a 100,000-path profile: write time, size, frames drawn and merged, render.
 if (opts.flame) {
   const fgb = await benchFlameGraph(dir);

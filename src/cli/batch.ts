@@ -26,7 +26,26 @@ export function parseSize(s: string): number {
 
 const mb = (n: number) => (n / 1e6).toFixed(1);
 
+/**
+ * Names and messages with control characters (a newline in a file name could forge a status
+ * line) are printed with them escaped: `\n`, `\t`, `\x1b`, ...
+ */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const n = c.charCodeAt(0);
+    if (n === 10) return '\\n';
+    if (n === 13) return '\\r';
+    if (n === 9) return '\\t';
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
+
 function describe(e: ManifestEntry): string {
+  return printable(describeRaw(e));
+}
+
+function describeRaw(e: ManifestEntry): string {
   switch (e.status) {
     case 'converted': {
       const w = e.warnings ? `, ${e.warnings} warning${e.warnings === 1 ? '' : 's'}` : '';
@@ -169,7 +188,7 @@ export function batchCommand(io: CliIo, done: (code: number) => void, usage: (ms
           io.stdout(
             `${s.converted} converted, ${s.upToDate} up to date, ${s.skipped} skipped, ${s.failed} failed; ${s.warnings} warnings; ` +
               `${s.inputs} inputs in ${secs.toFixed(1)} s (${(s.inputs / Math.max(secs, 1e-3)).toFixed(0)} files/s, ${mb(r.bytesRead / Math.max(secs, 1e-3))} MB/s)\n` +
-              `manifest: ${r.manifestPath}\n`,
+              `manifest: ${printable(String(r.manifestPath))}\n`,
           );
         }
         done(s.failed > 0 ? 1 : 0);

@@ -1,6 +1,7 @@
 import type { DiagnosticCode, Report } from './diagnostics.js';
 import type { Args, SliceBegin, TraceEvent, TrackInfo } from './events.js';
 import { CAT } from './events.js';
+import { MAX_DEPTH, MAX_TIME_NS } from './limits.js';
 
 /**
  * Synthetic thread ids for lanes that are not a real task. Linux pids stay below 2^22
@@ -51,6 +52,8 @@ interface TrackState {
   rootEnd: number[];
   rootsDroppedNs: number;
   used: boolean;
+  /** Calls open beyond MAX_DEPTH: counted, not kept (their time stays in the slice at the bound). */
+  over: number;
 }
 
 /** The diagnostic codes an adapter wants the builder to use for its repairs. */
@@ -133,7 +136,7 @@ export class SliceBuilder {
   }
 
   private add(key: string, info: TrackInfo): number {
-    this.tracks.push({ info, stack: [], lastTs: -Infinity, earliest: Infinity, rootStart: [], rootEnd: [], rootsDroppedNs: 0, used: false });
+    this.tracks.push({ info, stack: [], lastTs: -Infinity, earliest: Infinity, rootStart: [], rootEnd: [], rootsDroppedNs: 0, used: false, over: 0 });
     this.byKey.set(key, info.id);
     this.out.push({ kind: 'track', track: { ...info } });
     return info.id;
@@ -167,6 +170,10 @@ export class SliceBuilder {
   }
 
   private clamp(t: TrackState, ts: number, line: number): number {
+    if (!(ts >= 0 && ts <= MAX_TIME_NS)) {
+      this.report('limit.number-range', line, `time ${ts} ns is outside 0..2^53-1 ns: the last time of the track was used`);
+      ts = t.lastTs === -Infinity ? 0 : t.lastTs;
+    } else if (ts !== Math.floor(ts)) ts = Math.floor(ts);
     if (ts < t.lastTs) {
       if (this.codes.timeBackwards && t.lastTs - ts > 1000) this.report(this.codes.timeBackwards, line);
       ts = t.lastTs;
@@ -180,6 +187,11 @@ export class SliceBuilder {
 
   begin(track: number, ts: number, name: string, cat: string, line: number, args?: Args): void {
     const t = this.tracks[track]!;
+    if (t.stack.length >= MAX_DEPTH) {
+      if (t.over === 0) this.report('limit.depth', line, `${name}: more than ${MAX_DEPTH} calls open on one thread; deeper calls are counted in the call at depth ${MAX_DEPTH}`);
+      t.over++;
+      return;
+    }
     ts = this.clamp(t, ts, line);
     const depth = t.stack.length;
     t.stack.push({ name, cat, start: ts, childNs: 0, line, args });
@@ -195,6 +207,10 @@ export class SliceBuilder {
    */
   end(track: number, ts: number, line: number, name?: string, dur?: number, args?: Args, cat: string = CAT.function): void {
     const t = this.tracks[track]!;
+    if (t.over > 0) {
+      t.over--;
+      return;
+    }
     if (t.stack.length === 0) {
       this.synthesize(t, ts, line, name, dur, cat, args);
       return;
@@ -247,6 +263,11 @@ export class SliceBuilder {
    * the input (just before everything already on its track).
    */
   private synthesize(t: TrackState, ts: number, line: number, name: string | undefined, dur: number | undefined, cat: string, args?: Args) {
+    if (!(ts >= 0 && ts <= MAX_TIME_NS)) {
+      this.report('limit.number-range', line, `time ${ts} ns is outside 0..2^53-1 ns: the last time of the track was used`);
+      ts = t.lastTs === -Infinity ? 0 : t.lastTs;
+    }
+    if (dur !== undefined && !(dur >= 0 && dur <= MAX_TIME_NS)) dur = undefined;
     const endTs = Math.max(ts, t.lastTs === -Infinity ? ts : t.lastTs);
     if (endTs < this.windowStart) this.windowStart = endTs;
     const w = this.windowStart;
@@ -286,9 +307,14 @@ export class SliceBuilder {
 
   /** A call whose duration is known at once (a leaf line). */
   complete(track: number, ts: number, dur: number, name: string, cat: string, line: number, args?: Args, endArgs?: Args): void {
+    if (this.tracks[track]!.stack.length >= MAX_DEPTH) return this.begin(track, ts, name, cat, line, args), this.end(track, ts, line);
+    if (!(dur >= 0 && dur <= MAX_TIME_NS)) {
+      this.report('limit.number-range', line, `duration ${dur} ns is outside 0..2^53-1 ns: taken as 0`);
+      dur = 0;
+    }
     this.begin(track, ts, name, cat, line, args);
     const start = this.tracks[track]!.stack[this.tracks[track]!.stack.length - 1]!.start;
-    this.close(this.tracks[track]!, start + dur, line, endArgs);
+    this.close(this.tracks[track]!, Math.min(start + dur, MAX_TIME_NS), line, endArgs);
   }
 
   instant(track: number, ts: number, name: string, cat: string, line: number, args?: Args): void {
@@ -300,6 +326,7 @@ export class SliceBuilder {
   /** Closes every open slice of one track at its last time (the trace ended or was cut). */
   closeTrack(track: number, ts?: number): void {
     const t = this.tracks[track]!;
+    t.over = 0;
     while (t.stack.length) {
       const top = t.stack[t.stack.length - 1]!;
       this.report(this.codes.unclosedEntry, top.line, `${top.name} has no exit: closed at the last time of its thread`);

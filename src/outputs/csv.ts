@@ -20,7 +20,7 @@
  * ends, so rows wait in a buffer and are written once no slice still open (and no earlier row to
  * come) can precede them; past `HELD_ROWS` waiting rows the oldest are written regardless, which
  * bounds memory on huge inputs at the cost of order around very long open calls. Text cells
- * that a spreadsheet would run as a formula (starting with = + - @ TAB CR) get a leading `'`.
+ * that a spreadsheet would run as a formula (starting with = + - @ TAB CR LF, or full-width ＝ ＋ － ＠) get a leading `'`.
  */
 import type { Args, TraceEvent, TrackInfo } from '../model/events.js';
 import { frameLabel, softirqName } from './common.js';
@@ -32,7 +32,8 @@ export const CSV_COLUMNS = ['kind', 'ts_ns', 'dur_ns', 'cpu', 'pid', 'tid', 'com
 export function csvText(s: string): string {
   if (s.length > 0) {
     const c = s.charCodeAt(0);
-    if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) s = `'${s}`;
+    // = + - @ TAB CR LF, and their full-width forms (spreadsheets read ＝ as =).
+    if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || c === 10 || c === 0xff1d || c === 0xff0b || c === 0xff0d || c === 0xff20) s = `'${s}`;
   }
   if (/[",\r\n]/.test(s)) return `"${s.replace(/"/g, '""')}"`;
   return s;

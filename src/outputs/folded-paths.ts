@@ -136,3 +136,34 @@ export class TimedPaths {
     return parts.reverse().join(';');
   }
 }
+
+/** A plain trie of call paths (one node per distinct path), for outputs that rank whole paths. */
+export class PathTrie {
+  private readonly parent: number[] = [-1];
+  private readonly name: string[] = [''];
+  private readonly children: Map<string, number>[] = [new Map()];
+
+  child(node: number, name: string): number {
+    const m = this.children[node]!;
+    let c = m.get(name);
+    if (c === undefined) {
+      c = this.parent.length;
+      this.parent.push(node);
+      this.name.push(name);
+      this.children.push(new Map());
+      m.set(name, c);
+    }
+    return c;
+  }
+
+  /** Frame names root first. */
+  names(node: number): string[] {
+    const parts: string[] = [];
+    for (let n = node; n > 0; n = this.parent[n]!) parts.push(this.name[n]!);
+    return parts.reverse();
+  }
+
+  path(node: number): string {
+    return this.names(node).join(';');
+  }
+}

@@ -13,6 +13,7 @@
 import type { Frame, TraceEvent, TraceInfo } from '../model/events.js';
 import { isSynthesizedName } from '../model/slices.js';
 import { CAT } from '../model/events.js';
+import { plainInteger } from '../model/time.js';
 import { frameLabel } from './common.js';
 import { TimedPaths } from './folded-paths.js';
 import type { FoldedWeight, OutputAdapter, OutputOptions, OutputWriter } from './types.js';
@@ -23,6 +24,8 @@ const FOLDED_CATS = new Set<string>([CAT.function, CAT.syscall]);
 const MODULE_SUFFIX = / \[[\w.-]+\]$/;
 
 function token(name: string): string {
+  // A frame needs a name: a path of empty names would leave a line with only its weight.
+  if (name === '') return '[unknown]';
   // `;` separates frames and the last space separates the weight: keep both out of names.
   if (name.indexOf(';') === -1 && name.indexOf('\n') === -1 && name.indexOf('\r') === -1) return name;
   return name.replace(/;/g, ':').replace(/[\r\n]+/g, ' ');
@@ -210,7 +213,8 @@ class FoldedWriter implements OutputWriter {
     const lines = this.stacks.lines();
     const keys = this.stacks.sortedPaths(lines);
     let out = '';
-    for (const k of keys) out += `${k} ${lines.get(k)}\n`;
+    // Weights are always plain integers: folded readers take `\d+` only.
+    for (const k of keys) out += `${k} ${plainInteger(lines.get(k)!)}\n`;
     return out;
   }
 }

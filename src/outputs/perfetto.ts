@@ -18,6 +18,7 @@
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
+import { MAX_SAMPLES_PER_STACK, MAX_SAMPLES_TOTAL } from '../model/limits.js';
 import { frameLabel, traceMetadata } from './common.js';
 import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
@@ -80,6 +81,8 @@ class PerfettoWriter implements OutputWriter {
   private packets: Packet[] = [];
   /** Encoded bytes that precede `packets` (repeated stack samples). */
   private raw: Uint8Array[] = [];
+  /** PerfSamples the rest of the trace may still write. */
+  private sampleBudget = MAX_SAMPLES_TOTAL;
   private started = false;
   /** Sequence 1: samples and metadata, absolute timestamps. */
   private readonly main: Sequence = { id: SEQ, names: new Map(), cats: new Map(), clock: 0 };
@@ -264,6 +267,10 @@ class PerfettoWriter implements OutputWriter {
     }
     // The report on the timeline, with its stack inline.
     const args: Args = { ...(e.args ?? {}), count: e.weight };
+    // Samples written: the count, within the limits (the count argument keeps the truth).
+    const reps = Math.max(0, Math.min(e.weight, MAX_SAMPLES_PER_STACK, this.sampleBudget));
+    this.sampleBudget -= reps;
+    if (reps !== e.weight) args.samples_written = reps;
     if (e.reason) args.reason = e.reason;
     if (e.comm !== undefined) args.comm = e.comm;
     if (e.profile) args.period = e.profile.period;
@@ -272,7 +279,7 @@ class PerfettoWriter implements OutputWriter {
     });
     // The stack as samples: one PerfSample per observation, so flame graph totals equal counts.
     const sample = { cpu: e.cpu ?? 0, pid: e.pid ?? 0, tid: e.tid ?? 0, callstackIid: cs, cpuMode: 1 };
-    if (e.weight >= 1) {
+    if (reps >= 1) {
       const p: Packet = { timestamp: e.ts, trustedPacketSequenceId: SEQ, sequenceFlags: SEQ_NEEDS };
       if (Object.keys(interned).length) p.internedData = interned;
       p.perfSample = sample;
@@ -281,13 +288,13 @@ class PerfettoWriter implements OutputWriter {
       // A stack seen zero times still defines its frames for later samples of the same stack.
       this.packets.push({ timestamp: e.ts, trustedPacketSequenceId: SEQ, sequenceFlags: SEQ_NEEDS, internedData: interned });
     }
-    if (e.weight > 1) {
+    if (reps > 1) {
       // The other observations are the same packet: encode it once and repeat its bytes, so a
       // histogram count of a million costs megabytes of output, not a million packet objects.
       const one = this.Trace.encode({ packet: [{ timestamp: e.ts, trustedPacketSequenceId: SEQ, sequenceFlags: SEQ_NEEDS, perfSample: sample }] }).finish();
       const head = this.flush();
       if (head) this.raw.push(head);
-      for (let left = e.weight - 1; left > 0; ) {
+      for (let left = reps - 1; left > 0; ) {
         const n = Math.min(left, 1 << 16);
         const chunk = new Uint8Array(one.length * n);
         for (let k = 0; k < n; k++) chunk.set(one, k * one.length);

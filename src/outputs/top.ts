@@ -13,7 +13,9 @@
 import type { TraceEvent, TraceInfo } from '../model/events.js';
 import { CAT } from '../model/events.js';
 import { StackTable, type StackEntry } from '../model/stacks.js';
+import { plainInteger } from '../model/time.js';
 import { frameLabel } from './common.js';
+import { PathTrie } from './folded-paths.js';
 import type { FoldedWeight, OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 export const TOP_LIMIT = 100;
@@ -26,8 +28,12 @@ function pct(w: number, total: number): string {
 
 class TopWriter implements OutputWriter {
   private readonly samples = new StackTable();
-  private readonly paths = new Map<string, { names: string[]; weight: number; calls: number }>();
-  private readonly open = new Map<number, string[]>();
+  /** Call paths as trie nodes (a call costs O(1) whatever the depth); weight and calls per node. */
+  private readonly trie = new PathTrie();
+  private readonly pathWeight: number[] = [];
+  private readonly pathCalls: number[] = [];
+  private pathCount = 0;
+  private readonly open = new Map<number, number[]>();
   private info: TraceInfo | undefined;
   private readonly weight: FoldedWeight;
 
@@ -49,19 +55,21 @@ class TopWriter implements OutputWriter {
           let st = this.open.get(e.track);
           if (!st) this.open.set(e.track, (st = []));
           if (e.depth < st.length) st.length = e.depth;
-          st.push(e.name);
+          st.push(this.trie.child(st.length ? st[st.length - 1]! : 0, e.name));
           break;
         }
         case 'end': {
           if (!PATH_CATS.has(e.cat)) break;
           const st = this.open.get(e.track);
           if (!st || st.length === 0) break;
-          const key = st.join('\u0000');
-          let p = this.paths.get(key);
-          if (!p) this.paths.set(key, (p = { names: st.slice(), weight: 0, calls: 0 }));
-          p.weight += this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
-          p.calls++;
-          st.pop();
+          const node = st.pop()!;
+          if (this.pathCalls[node] === undefined) {
+            this.pathCount++;
+            this.pathCalls[node] = 0;
+            this.pathWeight[node] = 0;
+          }
+          this.pathWeight[node]! += this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
+          this.pathCalls[node]!++;
           break;
         }
         default:
@@ -77,8 +85,8 @@ class TopWriter implements OutputWriter {
     if (this.info) head.push(`format: ${this.info.format}${this.info.variant ? ` (${this.info.variant})` : ''}`);
     out.push(`# tracebridge top: ${head.join('; ')}`);
     if (this.samples.size > 0) this.stackSection(out);
-    if (this.paths.size > 0) this.pathSection(out);
-    if (this.samples.size === 0 && this.paths.size === 0) out.push('# no stacks and no calls in the input', '');
+    if (this.pathCount > 0) this.pathSection(out);
+    if (this.samples.size === 0 && this.pathCount === 0) out.push('# no stacks and no calls in the input', '');
     const diags = this.opts.diagnostics?.() ?? {};
     const keys = Object.keys(diags);
     if (keys.length) out.push(`# diagnostics: ${keys.map((k) => `${k} ×${diags[k]}`).join(', ')}`);
@@ -114,14 +122,28 @@ class TopWriter implements OutputWriter {
   private pathSection(out: string[]) {
     const unit = this.weight === 'count' ? 'calls' : this.weight === 'total' ? 'total time (us)' : 'self time (us)';
     const toUnit = this.weight === 'count' ? (v: number) => v : (v: number) => Math.round(v / 1000);
-    const ranked = [...this.paths.values()]
-      .map((p) => ({ names: p.names, weight: toUnit(p.weight), calls: p.calls }))
-      .sort((a, b) => b.weight - a.weight || (a.names.join(';') < b.names.join(';') ? -1 : 1));
+    const nodes: { node: number; weight: number; calls: number; key: string }[] = [];
+    this.pathCalls.forEach((calls, node) => {
+      nodes.push({ node, weight: toUnit(this.pathWeight[node]!), calls, key: '' });
+    });
+    // Ties are ordered by the path's text, built only for the nodes that tie.
+    nodes.sort((a, b) => b.weight - a.weight);
+    for (let i = 0; i < nodes.length; ) {
+      let j = i + 1;
+      while (j < nodes.length && nodes[j]!.weight === nodes[i]!.weight) j++;
+      if (j - i > 1 && i < TOP_LIMIT) {
+        for (let k = i; k < j; k++) nodes[k]!.key = this.trie.path(nodes[k]!.node);
+        const tie = nodes.slice(i, j).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        for (let k = i; k < j; k++) nodes[k] = tie[k - i]!;
+      }
+      i = j;
+    }
+    const ranked = nodes.map((p, k) => ({ names: k < TOP_LIMIT ? this.trie.names(p.node) : [], weight: p.weight, calls: p.calls }));
     const total = ranked.reduce((s, p) => s + p.weight, 0);
-    out.push(`# ${ranked.length} distinct call path${ranked.length === 1 ? '' : 's'} by ${unit}, total ${total}`);
+    out.push(`# ${ranked.length} distinct call path${ranked.length === 1 ? '' : 's'} by ${unit}, total ${plainInteger(total)}`);
     out.push('');
     ranked.slice(0, TOP_LIMIT).forEach((p, k) => {
-      out.push(`#${k + 1}  ${p.weight}  ${pct(p.weight, total)}  (${p.calls} call${p.calls === 1 ? '' : 's'})`);
+      out.push(`#${k + 1}  ${plainInteger(p.weight)}  ${pct(p.weight, total)}  (${p.calls} call${p.calls === 1 ? '' : 's'})`);
       for (let i = p.names.length - 1; i >= 0; i--) out.push(`    ${p.names[i]}`);
       out.push('');
     });
@@ -131,7 +153,7 @@ class TopWriter implements OutputWriter {
   private rest(out: string[], weights: number[], total: number, what: string) {
     if (weights.length === 0) return;
     const w = weights.reduce((s, x) => s + x, 0);
-    out.push(`# ... ${weights.length} more ${what}: ${w} (${pct(w, total)})`, '');
+    out.push(`# ... ${weights.length} more ${what}: ${plainInteger(w)} (${pct(w, total)})`, '');
   }
 }
 

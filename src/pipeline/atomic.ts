@@ -16,8 +16,9 @@ export const TEMP_MARK = '.tracebridge-tmp-';
  * A write stream to a temporary file beside `target`; nothing appears under the target's name
  * until `commit()`, so an interrupted run never leaves a file that looks whole.
  */
-export function atomicWriteStream(target: string): AtomicWriteStream {
+export function atomicWriteStream(target: string, opts: { removeStale?: boolean } = {}): AtomicWriteStream {
   const dir = path.dirname(target);
+  if (opts.removeStale) removeStaleTemps(target);
   const tmp = path.join(dir, `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
   const ws = fs.createWriteStream(tmp, { flags: 'wx' }) as AtomicWriteStream;
   ws.commit = async () => {
@@ -34,6 +35,44 @@ export function atomicWriteStream(target: string): AtomicWriteStream {
     await fs.promises.rm(tmp, { force: true });
   };
   return ws;
+}
+
+/**
+ * Removes the temporary files an earlier run left for `target` (killed before it could clean
+ * up): `<name>.tracebridge-tmp-<pid>-<hex>` whose process no longer runs. Their names end in
+ * neither the target's extension nor any output's, so they are never taken for an output.
+ */
+export function removeStaleTemps(target: string): string[] {
+  const dir = path.dirname(target);
+  const prefix = `${path.basename(target)}${TEMP_MARK}`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const n of names) {
+    if (!n.startsWith(prefix)) continue;
+    const pid = Number(n.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    try {
+      fs.rmSync(path.join(dir, n), { force: true });
+      removed.push(n);
+    } catch {
+      // left for the next run
+    }
+  }
+  return removed;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Writes bytes atomically (temporary file, fsync, rename). */

@@ -11,7 +11,8 @@ import { detect, inputByName, inputs, SNIFF_BYTES } from '../inputs/registry.js'
 import type { InputAdapter, InputOptions, InputParser } from '../inputs/types.js';
 import { outputByName, outputForPath, outputs } from '../outputs/registry.js';
 import type { FlameOptions, FoldedWeight, OutputAdapter, OutputWriter } from '../outputs/types.js';
-import { atomicWriteStream } from './atomic.js';
+import { atomicWriteStream, TEMP_MARK } from './atomic.js';
+import { EventGuard } from './guard.js';
 import { decompressed } from './decompress.js';
 import { LineSplitter } from './lines.js';
 import { VERSION } from '../version.js';
@@ -47,6 +48,10 @@ export interface ConvertOptions {
   onDiagnostic?: (d: Diagnostic) => void;
   /** Read size in bytes (tests vary it to prove chunking does not change the output). */
   chunkSize?: number;
+  /** Aborts the conversion (the temporary file is removed; the promise rejects with an AbortError). */
+  signal?: AbortSignal;
+  /** Bytes of the input read so far (before decompression), as reading goes. */
+  onProgress?: (bytesRead: number) => void;
   /** svg/html output: flame graph drawing options. */
   flame?: FlameOptions;
   /** Keeps only some events (tasks, CPUs, functions, depth, time), for every input and output. */
@@ -59,12 +64,30 @@ export interface ConvertResult {
   lines: number;
   bytesIn: number;
   bytesOut: number;
+  /** Events that carry trace content (not the info, track and process declarations). */
   events: number;
   /** Count per diagnostic code. */
   diagnostics: Record<string, number>;
   severities: Record<Severity, number>;
   /** The output bytes when no `output` was given. */
   output?: Uint8Array;
+}
+
+/** An I/O error in words, without the (temporary) path the system message carries. */
+function ioReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    ENOENT: 'its folder does not exist',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    EISDIR: 'it is a folder',
+    ENOTDIR: 'a part of its path is not a folder',
+    EIO: 'input/output error',
+  };
+  return err.code ? `${words[err.code] ?? err.code} (${err.code})` : err.message;
 }
 
 interface LineBatch {
@@ -147,6 +170,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   let heldBytes = 0;
   let events = 0;
   let bytesOut = 0;
+  let headText = '';
+  const guard = new EventGuard(diags.report);
 
   const startParsing = () => {
     if (!adapter) {
@@ -154,6 +179,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
         .flatMap((b) => b.lines)
         .join('\n')
         .slice(0, SNIFF_BYTES);
+      headText = head;
       const r = detect(head);
       if (!r.adapter) {
         if (head.trim() === '') {
@@ -164,6 +190,11 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
           throw new ConvertError(`cannot tell the input format of ${name}: ${r.reason}; use --from`, 'unknown-format');
         } else throw new ConvertError(`cannot tell the input format of ${name} (tried ${r.tried.join('; ')}); use --from`, 'unknown-format');
       } else adapter = r.adapter;
+    } else {
+      headText = held
+        .flatMap((b) => b.lines)
+        .join('\n')
+        .slice(0, SNIFF_BYTES);
     }
     parser = adapter.createParser({ file: name, report: diags.report, options: opts.inputOptions ?? {} });
     writer = out.createWriter({
@@ -177,10 +208,31 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     });
   };
 
+  const count = (evs: TraceEvent[]) => {
+    guard.check(evs);
+    for (let i = 0; i < evs.length; i++) {
+      const k = evs[i]!.kind;
+      if (k !== 'info' && k !== 'track' && k !== 'process') events++;
+    }
+  };
+
   const parseBatch = (b: LineBatch): TraceEvent[] => {
     const evs = parser!.push(b.lines, b.first);
-    events += evs.length;
+    count(evs);
     return evs;
+  };
+
+  /** A non-empty input that gave no event is a failure that says what was tried on what. */
+  const checkNoEvents = () => {
+    if (events > 0 || headText.trim() === '') return;
+    const first = headText.split('\n').find((l) => l.trim() !== '') ?? '';
+    const shown = JSON.stringify(first.length > 80 ? `${first.slice(0, 80)}…` : first);
+    const lineCount = splitter.next - 1;
+    diags.report(
+      'input.no-events',
+      0,
+      `read as ${adapter!.name}${named ? ' (--from)' : ' (detected)'}, ${lineCount} line${lineCount === 1 ? '' : 's'} gave no event; the first line is ${shown}`,
+    );
   };
 
   const toLines = chain.flushable(
@@ -216,8 +268,10 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
       const evs = held.flatMap(parseBatch);
       held = [];
       const tail = parser!.end();
-      events += tail.length;
-      evs.push(...tail);
+      count(tail);
+      // No spread: the tail may hold a very large number of events.
+      for (let i = 0; i < tail.length; i++) evs.push(tail[i]!);
+      checkNoEvents();
       return evs.length ? evs : chain.none;
     },
   );
@@ -241,7 +295,10 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   );
 
 
-  const src = decompressed(sourceStream(opts.input, opts.chunkSize));
+  const raw = sourceStream(opts.input, opts.chunkSize);
+  const src = decompressed(raw);
+  let rawBytes = 0;
+  const progress = opts.onProgress;
   // The stages run as one stream-chain generator pipeline inside an async-generator step of
   // node's pipeline(): backpressure is plain async iteration, from the reader to the sink.
   const stages = gen(toLines, toEvents, ...(filter ? [toKept] : []), toBytes, (b: Uint8Array | string) => {
@@ -250,10 +307,17 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     return buf;
   });
   const transform = async function* (source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-    for await (const chunk of source) yield* stages(chunk) as AsyncGenerator<Uint8Array>;
+    for await (const chunk of source) {
+      if (progress) {
+        rawBytes = raw instanceof fs.ReadStream ? raw.bytesRead : rawBytes + chunk.length;
+        progress(rawBytes);
+      }
+      yield* stages(chunk) as AsyncGenerator<Uint8Array>;
+    }
     yield* stages(chain.none as unknown as Uint8Array) as AsyncGenerator<Uint8Array>;
   };
 
+  const pipeOpts = opts.signal ? { signal: opts.signal } : {};
   let collected: Buffer[] | undefined;
   try {
     if (opts.output === undefined) {
@@ -264,23 +328,36 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
           cb();
         },
       });
-      await pipeline(src, transform, sink);
+      await pipeline(src, transform, sink, pipeOpts);
     } else if (opts.output === '-') {
-      await pipeline(src, transform, process.stdout, { end: false });
+      await pipeline(src, transform, process.stdout, { ...pipeOpts, end: false });
     } else if (typeof opts.output === 'string') {
-      const sink = atomicWriteStream(opts.output);
+      const target = opts.output;
+      let sink: ReturnType<typeof atomicWriteStream>;
       try {
-        await pipeline(src, transform, sink);
-        await sink.commit();
+        sink = atomicWriteStream(target, { removeStale: true });
+      } catch (e) {
+        throw new ConvertError(`cannot write ${target}: ${ioReason(e)}`, 'io');
+      }
+      try {
+        await pipeline(src, transform, sink, pipeOpts);
+        if ((diags.counts.get('input.no-events') ?? 0) > 0) await sink.abort();
+        else await sink.commit();
       } catch (e) {
         await sink.abort();
+        // Errors of the temporary file are errors of the output: name the output, not the temp.
+        const err = e as NodeJS.ErrnoException;
+        if (typeof err.path === 'string' && err.path.includes(TEMP_MARK)) throw new ConvertError(`cannot write ${target}: ${ioReason(e)}`, 'io');
+        if (err.syscall === 'write' || err.syscall === 'fsync' || err.syscall === 'rename') throw new ConvertError(`cannot write ${target}: ${ioReason(e)}`, 'io');
         throw e;
       }
     } else {
-      await pipeline(src, transform, opts.output);
+      await pipeline(src, transform, opts.output, pipeOpts);
     }
   } catch (e) {
     if (e instanceof ConvertError) throw e;
+    if ((e as Error).name === 'AbortError') throw e;
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') throw new ConvertError('the output was closed by its reader (EPIPE)', 'io');
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /incorrect header|unexpected end/i.test(err.message)) {
       throw new ConvertError(`${name}: corrupt compressed data (${err.message})`, 'io');

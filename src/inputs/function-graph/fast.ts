@@ -19,6 +19,7 @@ export function fastTokenize(s: string, lineNo: number, st: TokenizeState): FgLi
     let k = j + 1;
     while (k < n && isDigit(s.charCodeAt(k))) k++;
     const t = parseScaled(s, 9, i, k);
+    if (Number.isNaN(t)) return null; // beyond 2^53 ns: the general path reports it
     while (k < n && s.charCodeAt(k) === 32) k++;
     if (s.charCodeAt(k) !== 124 /* | */) return null;
     ts = t;

@@ -180,7 +180,10 @@ function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenR
     if (lm[1] !== undefined) cpu = Number(lm[1]);
     if (lm[2] === '==========>') kindOverride = 'irq-enter';
     else if (lm[2] === '<==========') kindOverride = 'irq-exit';
-    else if (lm[4] !== undefined) dur = parseScaled(lm[4], 3);
+    else if (lm[4] !== undefined) {
+      dur = parseScaled(lm[4], 3);
+      if (Number.isNaN(dur)) return { kind: 'malformed', why: `duration ${lm[4]} us beyond 2^53-1 ns` };
+    }
   } else cols.push(durCol); // durations off: the last column is the CPU/task one
   for (const col of cols) {
     if (col.trim() === '') continue;
@@ -198,6 +201,7 @@ function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenR
     }
     if ((m = RE_ABSTIME.exec(col))) {
       ts = parseScaled(m[1]!, 9);
+      if (Number.isNaN(ts)) return { kind: 'malformed', why: `timestamp ${m[1]} beyond 2^53-1 ns` };
       continue;
     }
     if (RE_RELTIME.test(col)) continue;

@@ -35,6 +35,7 @@ export function tokenizeTraceCmd(s: string, lineNo: number, st: TokenizeState): 
   const cpu = Number(m[4] ?? m[5]);
   const tsText = m[6]!;
   const ts = tsText.indexOf('.') === -1 ? parseScaled(tsText, 0) : parseScaled(tsText, 9);
+  if (Number.isNaN(ts)) return { kind: 'malformed', why: `timestamp ${tsText} beyond 2^53-1 ns` };
   const event = m[7]!;
   const rest = m[8]!;
   const base: Omit<FgLine, 'kind' | 'text' | 'dur'> = { line: lineNo, cpu, comm: m[2]!, pid: Number(m[3]), ts, tc: true };

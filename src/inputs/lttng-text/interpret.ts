@@ -15,6 +15,7 @@
 import type { Report } from '../../model/diagnostics.js';
 import type { Args, TraceEvent } from '../../model/events.js';
 import { CAT } from '../../model/events.js';
+import { MAX_DEPTH } from '../../model/limits.js';
 import { PSEUDO_TID_BASE, SliceBuilder } from '../../model/slices.js';
 import type { InputParser, ParseContext } from '../types.js';
 import { PrevStateMapper } from './task-state.js';
@@ -183,6 +184,11 @@ interface CpuState {
   pending: LttngRecord[] | null;
   /** Kernel records that went to the pseudo-thread because the task was never learned. */
   unknownTask: number;
+  /** Latest time on this CPU's scheduler and interrupt lanes: they never go back. */
+  laneTs: number;
+  /** The irq and softirq entries open on this CPU (line, irq or vec), innermost last. */
+  irqOpen: { line: number; n: number }[];
+  softirqOpen: { line: number; n: number }[];
 }
 
 interface ThreadState {
@@ -260,6 +266,8 @@ export class LttngTextParser implements InputParser {
   private lastSec = -Infinity;
   private dayOffset = 0;
   private lastTs = 0;
+  /** The true last time of the trace (times may go back on the way). */
+  private maxTs = 0;
   private firstTs = NaN;
   // what the info event says
   private readonly hosts = new Set<string>();
@@ -285,6 +293,7 @@ export class LttngTextParser implements InputParser {
   end(): TraceEvent[] {
     this.releasePrefix();
     this.flushPending(true);
+    this.closeInterrupts();
     this.b.closeAll();
     const evs = this.b.take();
     evs.unshift(this.info());
@@ -404,6 +413,7 @@ export class LttngTextParser implements InputParser {
     this.lastSec = sec;
     const ts = (sec - this.originSec) * 1e9 + r.nsec;
     this.lastTs = ts;
+    if (ts > this.maxTs && ts <= Number.MAX_SAFE_INTEGER) this.maxTs = ts;
     if (Number.isNaN(this.firstTs)) {
       this.firstTs = ts;
       this.b.observe(ts);
@@ -442,7 +452,7 @@ export class LttngTextParser implements InputParser {
   private cpuState(cpu: number): CpuState {
     let c = this.cpus.get(cpu);
     if (!c) {
-      c = { cpu, tid: -1, comm: '', lastNext: -1, pending: null, unknownTask: 0 };
+      c = { cpu, tid: -1, comm: '', lastNext: -1, pending: null, unknownTask: 0, laneTs: 0, irqOpen: [], softirqOpen: [] };
       this.cpus.set(cpu, c);
     }
     return c;
@@ -528,6 +538,29 @@ export class LttngTextParser implements InputParser {
     cs.pending = null;
     this.pendingTotal -= held.length;
     for (const r of held) this.dispatch(r, this.domainOf(r));
+  }
+
+  /** A time on a CPU's scheduler/interrupt lanes: never before the last one there. */
+  private laneTime(cs: CpuState, ts: number): number {
+    if (ts > cs.laneTs) cs.laneTs = ts;
+    return cs.laneTs;
+  }
+
+  /** irq and softirq handlers still running when the trace ended close at its last time. */
+  private closeInterrupts() {
+    for (const cs of [...this.cpus.values()].sort((a, b) => a.cpu - b.cpu)) {
+      const ts = this.laneTime(cs, this.maxTs);
+      while (cs.softirqOpen.length) {
+        const o = cs.softirqOpen.pop()!;
+        this.report('lttng-text.unclosed-entry', o.line, `softirq on CPU ${cs.cpu} has no exit: closed at the last time of the trace`);
+        this.b.out.push({ kind: 'softirq', phase: 'exit', ts, cpu: cs.cpu, tid: this.current(cs.cpu), vec: o.n });
+      }
+      while (cs.irqOpen.length) {
+        const o = cs.irqOpen.pop()!;
+        this.report('lttng-text.unclosed-entry', o.line, `IRQ ${o.n} on CPU ${cs.cpu} has no exit: closed at the last time of the trace`);
+        this.b.out.push({ kind: 'irq', phase: 'exit', ts, cpu: cs.cpu, tid: this.current(cs.cpu), irq: o.n });
+      }
+    }
   }
 
   /** Releases every CPU's held records on its pseudo-thread (the input ended, or too much is held). */
@@ -783,13 +816,26 @@ export class LttngTextParser implements InputParser {
       case Op.IrqExit: {
         const irq = intOf(p.irq);
         if (!Number.isFinite(irq) || cpu < 0) break;
+        const cs = this.cpuState(cpu);
         if (op === Op.IrqEntry) {
-          const e: TraceEvent = { kind: 'irq', phase: 'entry', ts, cpu, tid: this.current(cpu), irq };
+          if (cs.irqOpen.length >= MAX_DEPTH) {
+            this.report('limit.depth', r.line, `more than ${MAX_DEPTH} irq handlers open on CPU ${cpu}: kept as an instant`);
+            this.instant(r, dom, cpu);
+            return;
+          }
+          cs.irqOpen.push({ line: r.line, n: irq });
+          const e: TraceEvent = { kind: 'irq', phase: 'entry', ts: this.laneTime(cs, ts), cpu, tid: this.current(cpu), irq };
           const name = textOf(p.name);
           if (name !== undefined) e.name = name;
           b.out.push(e);
         } else {
-          const e: TraceEvent = { kind: 'irq', phase: 'exit', ts, cpu, tid: this.current(cpu), irq };
+          if (cs.irqOpen.length === 0) {
+            this.report('lttng-text.unmatched-exit', r.line, `irq_handler_exit of IRQ ${irq} on CPU ${cpu} without its entry: kept as an instant`);
+            this.instant(r, dom, cpu);
+            return;
+          }
+          cs.irqOpen.pop();
+          const e: TraceEvent = { kind: 'irq', phase: 'exit', ts: this.laneTime(cs, ts), cpu, tid: this.current(cpu), irq };
           const ret = intOf(p.ret);
           if (Number.isFinite(ret)) e.ret = ret;
           b.out.push(e);
@@ -800,7 +846,20 @@ export class LttngTextParser implements InputParser {
       case Op.SoftirqExit: {
         const vec = intOf(p.vec);
         if (!Number.isFinite(vec) || cpu < 0) break;
-        b.out.push({ kind: 'softirq', phase: op === Op.SoftirqEntry ? 'entry' : 'exit', ts, cpu, tid: this.current(cpu), vec });
+        const cs = this.cpuState(cpu);
+        if (op === Op.SoftirqEntry) {
+          if (cs.softirqOpen.length >= MAX_DEPTH) {
+            this.report('limit.depth', r.line, `more than ${MAX_DEPTH} softirqs open on CPU ${cpu}: kept as an instant`);
+            this.instant(r, dom, cpu);
+            return;
+          }
+          cs.softirqOpen.push({ line: r.line, n: vec });
+        } else if (cs.softirqOpen.length === 0) {
+          this.report('lttng-text.unmatched-exit', r.line, `softirq_exit on CPU ${cpu} without its entry: kept as an instant`);
+          this.instant(r, dom, cpu);
+          return;
+        } else cs.softirqOpen.pop();
+        b.out.push({ kind: 'softirq', phase: op === Op.SoftirqEntry ? 'entry' : 'exit', ts: this.laneTime(cs, ts), cpu, tid: this.current(cpu), vec });
         return;
       }
       case Op.SysEntry: {
@@ -926,12 +985,14 @@ export class LttngTextParser implements InputParser {
     const exited = prevTid > 0 && (this.threads.get(prevTid)?.exited ?? false);
     const prevState = this.states.map(intOf(p.prev_state), exited);
     const cs = this.cpuState(cpu);
+    // Switches on a CPU stay in time order, or a reader sorting by time would break the chain of tids.
+    const ts = this.laneTime(cs, r.ts);
     if (cs.lastNext >= 0 && cs.lastNext !== prevTid) {
       // Events were lost: switch in the task this one takes over from, at the same time.
       this.report('lttng-text.sched-mismatch', r.line, `CPU ${cpu}: switch from ${prevComm}:${prevTid}, but ${cs.comm}:${cs.lastNext} was switched in: a switch between them was synthesised`);
       this.b.out.push({
         kind: 'sched-switch',
-        ts: r.ts,
+        ts,
         cpu,
         prevTid: cs.lastNext,
         prevComm: cs.comm,
@@ -943,7 +1004,7 @@ export class LttngTextParser implements InputParser {
       });
     }
     const nextPrio = prio(p.next_prio);
-    this.b.out.push({ kind: 'sched-switch', ts: r.ts, cpu, prevTid, prevComm, prevPrio, prevState, nextTid, nextComm, nextPrio });
+    this.b.out.push({ kind: 'sched-switch', ts, cpu, prevTid, prevComm, prevPrio, prevState, nextTid, nextComm, nextPrio });
     if (nextTid > 0) {
       const t = this.thread(nextTid);
       if (t.exited) t.exited = false; // the tid was reused
@@ -967,7 +1028,7 @@ export class LttngTextParser implements InputParser {
     const target = intOf(p.target_cpu);
     const e: TraceEvent = {
       kind: 'sched-waking',
-      ts: r.ts,
+      ts: this.laneTime(this.cpuState(cpu), r.ts),
       cpu,
       tid,
       comm,

@@ -46,7 +46,7 @@ interface PhysDir {
 type Found =
   | { kind: 'file'; abs: string; st: fs.Stats }
   | { kind: 'dir'; abs: string; id: string }
-  | { kind: 'skip'; reason: 'symlink-outside' | 'symlink-loop' | 'broken-symlink' | 'not-a-file'; why: string };
+  | { kind: 'skip'; reason: 'symlink-outside' | 'symlink-loop' | 'broken-symlink' | 'not-a-file' | 'unreadable'; why: string };
 
 const join = (dir: string, name: string) => (dir === '' ? name : `${dir}/${name}`);
 const idOf = (st: fs.Stats) => `${st.dev}:${st.ino}`;
@@ -95,6 +95,9 @@ export async function walk(roots: readonly string[], opts: WalkOptions): Promise
     try {
       st = await fs.promises.stat(target);
     } catch (e) {
+      // Only a link can lead to nothing; an entry that cannot be stat'ed (a path too long, no
+      // permission) is an input that could not be read: a failure.
+      if (!dirent.isSymbolicLink()) return { kind: 'skip', reason: 'unreadable', why: `cannot stat ${abs}: ${(e as Error).message}` };
       return { kind: 'skip', reason: 'broken-symlink', why: `cannot stat: ${(e as Error).message}` };
     }
     if (st.isDirectory()) {

@@ -1,0 +1,61 @@
+/**
+ * A fixed-seed run of the fuzzer (`npm run fuzz` runs it long): every input adapter meets
+ * mutations of its samples, every output is validated, one output per case is converted twice
+ * for determinism. Nothing may crash, be invalid or differ.
+ */
+import { describe, expect, it } from 'vitest';
+import { inputs } from '../src/inputs/registry.js';
+import { fuzz } from '../src/fuzz/run.js';
+import { SAMPLES } from './support/convert-helpers.js';
+
+const TOTAL_CASES = 2100;
+const perInput = Math.ceil(TOTAL_CASES / inputs.length);
+
+/**
+ * Open findings in inputs merged from other work, kept visible until fixed (each then fails
+ * here, and its entry goes): perf-script and ftrace-events give Chrome JSON with an E before
+ * its B when times go back (shuffled or duplicated lines: sample times in perf-script, the
+ * sched_switch lanes of a CPU in ftrace-events, as lttng-text had before its lanes kept time).
+ */
+const OPEN_FINDINGS = new Set(['perf-script', 'ftrace-events']);
+
+describe('fuzzer, fixed seed', () => {
+  const names = inputs.map((a) => a.name);
+  const check = async (name: string) => {
+    const r = await fuzz({ seed: 20261202, casesPerInput: perInput, samplesDir: SAMPLES, inputs: [name] });
+    const s = r.perInput[name]!;
+    expect(s.cases).toBe(perInput);
+    expect(r.failures.map((f) => `${f.kind} ${f.output} case ${f.case} (${f.mutations.join('+')}): ${f.message}`)).toEqual([]);
+  };
+  it.each(names.filter((n) => !OPEN_FINDINGS.has(n)))(`%s: ${perInput} mutated cases, all outputs valid and deterministic`, check);
+  it.fails.each(names.filter((n) => OPEN_FINDINGS.has(n)))(`%s: ${perInput} mutated cases (open findings, see OPEN_FINDINGS)`, check);
+});
+
+describe('mutations', () => {
+  it('every mutation takes empty, one-line and binary inputs', async () => {
+    const { MUTATIONS, rng } = await import('../src/fuzz/mutate.js');
+    const ins = [new Uint8Array(0), new TextEncoder().encode('one line'), new TextEncoder().encode('a\nb\n'), Uint8Array.from([0, 255, 10, 13])];
+    for (const [name, m] of Object.entries(MUTATIONS)) {
+      for (const b of ins) {
+        for (let s = 0; s < 20; s++) expect(m(b, rng(s), { foreign: [] }), name).toBeInstanceOf(Uint8Array);
+      }
+    }
+  });
+});
+
+describe('cases the fuzzer found, minimised (test/fixtures/fuzz/<input>-*.txt)', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { convert } = await import('../src/pipeline/convert.js');
+  const { outputs } = await import('../src/outputs/registry.js');
+  const { validatorFor } = await import('../src/fuzz/validate.js');
+  const dir = path.join(SAMPLES, '..', 'test', 'fixtures', 'fuzz');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
+  it.each(files)('%s converts to valid outputs', async (f) => {
+    const input = inputs.find((a) => f.startsWith(`${a.name}-`))!;
+    for (const o of outputs) {
+      const r = await convert({ input: path.join(dir, f), from: input.name, to: o.name });
+      expect(validatorFor(o.name, o.binary)?.(r.output!) ?? null, o.name).toBeNull();
+    }
+  });
+});
