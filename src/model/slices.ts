@@ -274,9 +274,11 @@ export class SliceBuilder {
     const printed = dur !== undefined ? endTs - dur : -Infinity;
     const inWindow = printed >= w;
     let start = inWindow ? printed : w;
-    // Enclosed roots: those that end after the slice began (roots are in time order).
+    // Enclosed roots: those that end after the slice began, or begin at or after it (a call of
+    // no length at its very start is inside it too, as the folded paths count it; roots are in
+    // time order).
     let first = t.rootEnd.length;
-    while (first > 0 && t.rootEnd[first - 1]! > start) first--;
+    while (first > 0 && (t.rootEnd[first - 1]! > start || t.rootStart[first - 1]! >= start)) first--;
     // It must begin strictly before what it encloses, so that sorting by time keeps the nesting.
     const dropped = first === 0 && t.rootsDroppedNs > 0;
     const floor = dropped ? t.earliest : first < t.rootStart.length ? t.rootStart[first]! : Infinity;

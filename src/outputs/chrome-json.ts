@@ -16,10 +16,11 @@
  *   to no thread are threads of a `Global` process.
  */
 import type { Args, SliceBegin, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
-import { PSEUDO_TID_BASE } from '../model/slices.js';
+import { PSEUDO_TID_BASE, isSynthesizedName } from '../model/slices.js';
 import { nsToUsString } from '../model/time.js';
 import { softirqName, traceMetadata } from './common.js';
 import { FlameChart } from './flame-chart.js';
+import { ThreadOrder } from './chrome-json-order.js';
 import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 /** pid of the process that groups per-CPU lanes, and of the one for global lanes. */
@@ -62,6 +63,9 @@ class ChromeWriter implements OutputWriter {
     begin: (track, ts, name) => this.emit(`{"ph":"B",${this.pt(track)},"ts":${nsToUsString(ts)},"cat":"samples","name":${q(name)}}`),
     end: (track, ts) => this.emit(`{"ph":"E",${this.pt(track)},"ts":${nsToUsString(ts)}}`),
   });
+
+  /** Thread events pass through here, so an enclosing slice is written before what it encloses. */
+  private readonly order = new ThreadOrder((s) => this.emit(s));
 
   constructor(private readonly opts: OutputOptions) {}
 
@@ -137,13 +141,14 @@ class ChromeWriter implements OutputWriter {
   }
 
   private writeBegin(e: SliceBegin, args: Args | undefined) {
-    this.emit(`{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
+    const outermost = e.depth === 0 ? { ts: e.ts, enclosing: isSynthesizedName(e.name) } : undefined;
+    this.order.add(e.track, `{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`, outermost);
     // Flow events bind to the slice open on their thread at their time: the one just begun.
     for (const id of e.terminatingFlowIds ?? []) {
-      this.emit(`{"ph":"f","bp":"e","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+      this.order.add(e.track, `{"ph":"f","bp":"e","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
     }
     for (const id of e.flowIds ?? []) {
-      this.emit(`{"ph":"s","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+      this.order.add(e.track, `{"ph":"s","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
     }
   }
 
@@ -168,20 +173,20 @@ class ChromeWriter implements OutputWriter {
           // Its B is still here: both carry the arguments learned at the exit (one frame key).
           this.pending = undefined;
           this.writeBegin(p, args);
-          this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
+          this.order.add(e.track, `{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
           return;
         }
         // Its B is written: the E repeats the B's key exactly (exit-only arguments stay in the
         // Perfetto and CSV outputs), else speedscope closes it before children at equal times.
         this.flushPending();
-        this.emit(`{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.beginArgs)}}`);
+        this.order.add(e.track, `{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.beginArgs)}}`);
         return;
       }
       case 'instant':
-        this.emit(`{"ph":"i","s":"t",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.args)}}`);
+        this.order.add(e.track, `{"ph":"i","s":"t",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.args)}}`);
         return;
       case 'counter':
-        this.emit(`{"ph":"C",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"name":${q(e.name)},"args":{"value":${e.value}}}`);
+        this.order.add(e.track, `{"ph":"C",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"name":${q(e.name)},"args":{"value":${e.value}}}`);
         return;
       case 'sample': {
         const args: Record<string, unknown> = {};
@@ -200,7 +205,7 @@ class ChromeWriter implements OutputWriter {
           args.period = e.profile.period;
           this.chart.sample(e);
         }
-        this.emit(`{"ph":"i","s":"t",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"stack","name":${q(e.title ?? e.reason ?? 'stack')},"args":${q(args)}}`);
+        this.order.add(e.track, `{"ph":"i","s":"t",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"stack","name":${q(e.title ?? e.reason ?? 'stack')},"args":${q(args)}}`);
         return;
       }
       case 'sched-switch': {
@@ -274,6 +279,7 @@ class ChromeWriter implements OutputWriter {
     // Viewers reject an empty traceEvents array: always hold at least the process metadata.
     if (this.first) this.meta('process_name', GLOBAL_LANES_PID, GLOBAL_LANES_PID, 'Global');
     this.chart.finish();
+    this.order.finish();
     for (const [cpu, open] of this.running) this.emit(`{"ph":"E","pid":${CPU_LANES_PID},"tid":${this.lane(cpu, 'sched').tid},"ts":${nsToUsString(this.lastTs)},${open}}`);
     for (const [k, st] of this.laneOpen) {
       const [cpu, what] = k.split(':');
