@@ -285,9 +285,9 @@ describe('active path: what the trace shows beyond switches', () => {
   it('a synthesised enclosing slice (an exit whose entry predates the trace) is not taken as running', () => {
     const evs: TraceEvent[] = [
       { kind: 'track', track: { kind: 'thread', id: 0, pid: 11, tid: 11, name: 't11', processName: 't11' } },
-      { kind: 'begin', ts: 0, track: 0, name: 'read', cat: 'syscall', depth: 0, args: { synthesized: true } },
+      { kind: 'begin', ts: 0, track: 0, name: '[truncated] read', cat: 'syscall', depth: 0 },
       sw(5, 1, 0, 0, 11),
-      { kind: 'end', ts: 8, track: 0, name: 'read', cat: 'syscall', start: 0, depth: 0, selfNs: 8 },
+      { kind: 'end', ts: 8, track: 0, name: '[truncated] read', cat: 'syscall', start: 0, depth: 0, selfNs: 8 },
       sw(10, 1, 11, 1, 0),
     ];
     const p = activePath(evs, { tid: 11, to: 10 });

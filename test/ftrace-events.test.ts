@@ -148,6 +148,35 @@ garbage
   });
 });
 
+describe('ftrace-events CPU lanes when times go back', () => {
+  // Lines out of time order on one CPU (a shuffled or merged file): the second switch is older
+  // than the first, an irq exit older than its entry.
+  const text = `# tracer: nop
+          <idle>-0       [000] d..2.   100.000100: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=a next_pid=10 next_prio=120
+               a-10      [000] d..2.   100.000050: sched_switch: prev_comm=a prev_pid=10 prev_prio=120 prev_state=S ==> next_comm=b next_pid=11 next_prio=120
+               b-11      [000] d.h1.   100.000200: irq_handler_entry: irq=24 name=virtio0
+               b-11      [000] d.h1.   100.000150: irq_handler_exit: irq=24 ret=handled
+               b-11      [000] d..2.   100.000300: sched_switch: prev_comm=b prev_pid=11 prev_prio=120 prev_state=R ==> next_comm=swapper/0 next_pid=0 next_prio=120
+`;
+  it('keeps each CPU\'s sched and irq events in the order of the text, moved forward and reported', async () => {
+    const diags: [string, number][] = [];
+    const parser = ftraceEvents.createParser({ file: 't', report: (code, line) => diags.push([code, line]), options: {} });
+    const evs = [...parser.push(text.split('\n'), 1), ...parser.end()];
+    const cpu = evs.filter((e) => e.kind === 'sched-switch' || e.kind === 'irq').map((e) => [e.kind, (e as { ts: number }).ts]);
+    expect(cpu).toEqual([
+      ['sched-switch', 100_000_100_000],
+      ['sched-switch', 100_000_100_000],
+      ['irq', 100_000_200_000],
+      ['irq', 100_000_200_000],
+      ['sched-switch', 100_000_300_000],
+    ]);
+    expect(diags).toEqual([
+      ['ftrace-events.time-backwards', 3],
+      ['ftrace-events.time-backwards', 5],
+    ]);
+  });
+});
+
 describe('function_graph lines among events', () => {
   const mixed = `cpus=2
        trace-cmd-1927  [001]   584.110481: funcgraph_entry:                   |  schedule() {

@@ -11,14 +11,6 @@ import { SAMPLES } from './support/convert-helpers.js';
 const TOTAL_CASES = 2100;
 const perInput = Math.ceil(TOTAL_CASES / inputs.length);
 
-/**
- * Open findings in inputs merged from other work, kept visible until fixed (each then fails
- * here, and its entry goes): perf-script and ftrace-events give Chrome JSON with an E before
- * its B when times go back (shuffled or duplicated lines: sample times in perf-script, the
- * sched_switch lanes of a CPU in ftrace-events, as lttng-text had before its lanes kept time).
- */
-const OPEN_FINDINGS = new Set(['perf-script', 'ftrace-events']);
-
 describe('fuzzer, fixed seed', () => {
   const names = inputs.map((a) => a.name);
   const check = async (name: string) => {
@@ -27,8 +19,7 @@ describe('fuzzer, fixed seed', () => {
     expect(s.cases).toBe(perInput);
     expect(r.failures.map((f) => `${f.kind} ${f.output} case ${f.case} (${f.mutations.join('+')}): ${f.message}`)).toEqual([]);
   };
-  it.each(names.filter((n) => !OPEN_FINDINGS.has(n)))(`%s: ${perInput} mutated cases, all outputs valid and deterministic`, check);
-  it.fails.each(names.filter((n) => OPEN_FINDINGS.has(n)))(`%s: ${perInput} mutated cases (open findings, see OPEN_FINDINGS)`, check);
+  it.each(names)(`%s: ${perInput} mutated cases, all outputs valid and deterministic`, check);
 });
 
 describe('mutations', () => {

@@ -58,6 +58,21 @@ describe('default mode: the slips of stackcollapse-perf.pl fixed', () => {
     expect((await folded(t, { withTid: true, annotate: 'jit' })).text).toBe('java-24636/25607;java/lang/Thread:.run_[j] 1\n');
   });
 
+  it('a thread\'s samples stay in time order (a later line stamped earlier moves forward, reported), so its flame chart nests', async () => {
+    const t = `\na 1 1.000300: 1 cpu-clock:\n\t1 f (/bin/x)\n\t2 main (/bin/x)\n\na 1 1.000100: 1 cpu-clock:\n\t3 g (/bin/x)\n\t2 main (/bin/x)\n\nb 2 1.000200: 1 cpu-clock:\n\t3 g (/bin/x)\n\n`;
+    const r = await run(lines(t), 'chrome-json', { from: 'perf-script' });
+    expect(r.diags.map((x) => `${x.line}:${x.code}`)).toEqual(['5:perf-script.time-backwards']);
+    const evs = (JSON.parse(r.text) as { traceEvents: { ph: string; tid: number; ts: number; name?: string }[] }).traceEvents;
+    const chart = evs.filter((e) => e.tid === 1 && (e.ph === 'B' || e.ph === 'E')).map((e) => `${e.ph}${e.name ? ` ${e.name}` : ''}@${e.ts}`);
+    expect(chart).toEqual(['B main@1000300', 'B f@1000300', 'E@1000300', 'B g@1000300', 'E@1000300.001', 'E@1000300.001']);
+    // Other threads keep their own times.
+    expect(evs.find((e) => e.tid === 2 && e.ph === 'B')!.ts).toBe(1000200);
+  });
+
+  it('a stray carriage return inside a frame name does not end the folded line', async () => {
+    expect((await folded('\na 1 1.000001: 7 cpu-clock:\n\t1 f\rx (/bin/x)\n\n')).text).toBe('a;f x 7\n');
+  });
+
   it('a whitespace-only line ends a record', async () => {
     const t = `\na 1 1.000001: 7 cpu-clock:\n\t1 f (/bin/x)\n \nb 2 1.000002: 5 cpu-clock:\n\t1 g (/bin/x)\n\n`;
     expect((await folded(t)).text).toBe('a;f 7\nb;g 5\n');

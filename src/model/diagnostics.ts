@@ -138,6 +138,7 @@ export const CODES = {
     'info',
     '--compat stackcollapse: the last record has no blank line after it and was dropped, as stackcollapse-perf.pl drops it',
   ],
+  'perf-script.time-backwards': ['info', "a sample earlier than its thread's previous one (lines out of order) was moved forward to that time"],
   'perf-script.inline-not-run': ['info', '--compat stackcollapse --inline: frames of a binary stackcollapse-perf.pl would ask addr2line about are kept as printed'],
   // active-path analysis (what makes a path uncertain; line 0: about the whole input)
   'active-path.no-waking': ['warning', 'no sched_waking (only sched_wakeup, or no wake-up events at all): a wake-up may run on the woken CPU inside an IPI, so the waker named may be wrong, or be missing'],

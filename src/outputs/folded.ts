@@ -47,7 +47,9 @@ class FrameTrie {
   private node(parent: number, label: string): number {
     const id = this.parent.length;
     this.parent.push(parent);
-    this.label.push(label);
+    // Names as the input printed them (stackcollapse-perf's output), but a carriage return
+    // (a stray one inside a line) would end the folded line for many readers.
+    this.label.push(label.indexOf('\r') === -1 ? label : label.replace(/\r+/g, ' '));
     this.weight.push(0);
     this.kids.push(new Map());
     return id;

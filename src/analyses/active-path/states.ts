@@ -3,7 +3,7 @@
  * wake-up that ended a wait classified by the context it happened in.
  */
 import type { SchedWaking, TraceEvent } from '../../model/events.js';
-import { PSEUDO_TID_BASE } from '../../model/slices.js';
+import { PSEUDO_TID_BASE, isSynthesizedName } from '../../model/slices.js';
 import { CpuContexts, classifyWake } from './context.js';
 import type { Interval, ThreadHistory, ThreadState, WakeCause } from './types.js';
 
@@ -131,12 +131,12 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
       case 'end': {
         const t = tidOfTrack.get(e.track);
         // A synthesised enclosing slice starts where the trace began, not where the task ran.
-        if (t !== undefined && !(e.kind === 'begin' && e.args?.synthesized === true)) running(t, ts);
+        if (t !== undefined && !(e.kind === 'begin' && isSynthesizedName(e.name))) running(t, ts);
         const c = cpuOfTrack.get(e.track);
         if (c === undefined) break;
         if (e.cat === 'timer') {
           facts.interruptEvents++;
-          const kind = e.name.startsWith('hrtimer') ? 'hrtimer' : 'timer';
+          const kind = e.name.replace(/^\[truncated\] /, '').startsWith('hrtimer') ? 'hrtimer' : 'timer';
           if (e.kind === 'begin') ctx.push(c, { kind });
           else ctx.pop(c, kind);
         } else if (e.cat === 'irq') {

@@ -36,6 +36,8 @@ export class Handlers {
   private sawWaking = false;
   /** next pid of each CPU's last sched_switch. */
   private readonly lastNext = new Map<number, { tid: number; comm: string }>();
+  /** Latest time given to each CPU's sched and interrupt events. */
+  private readonly laneTs = new Map<number, number>();
 
   constructor(
     private readonly b: SliceBuilder,
@@ -52,6 +54,21 @@ export class Handlers {
 
   instant(e: Ev, name = e.name, cat: string = CAT.event, args?: Args): void {
     this.b.instant(e.track, e.ts, name, cat, e.line, this.args(e, args));
+  }
+
+  /**
+   * The time of a CPU's sched, wake-up or interrupt event: never before the CPU's previous one,
+   * or a reader sorting by time would break the chain of switched-in tasks (or an interrupt's
+   * entry and exit) that the input's order gave.
+   */
+  private laneTime(e: Ev): number {
+    const last = this.laneTs.get(e.cpu);
+    if (last === undefined || e.ts >= last) {
+      this.laneTs.set(e.cpu, e.ts);
+      return e.ts;
+    }
+    if (last - e.ts > 1000) this.report('ftrace-events.time-backwards', e.line, `CPU ${e.cpu}: ${e.name} is ${last - e.ts} ns before the CPU's previous sched or interrupt event: moved forward to it`);
+    return last;
   }
 
   private malformed(e: Ev, what: string) {
@@ -92,11 +109,11 @@ export class Handlers {
         const a = parseKv(e.rest);
         if (typeof a.irq !== 'number') return this.malformed(e, 'no irq number');
         if (m.op === Op.IrqEntry) {
-          const ev: TraceEvent = { kind: 'irq', phase: 'entry', ts: e.ts, cpu: e.cpu, tid: e.tid, irq: a.irq };
+          const ev: TraceEvent = { kind: 'irq', phase: 'entry', ts: this.laneTime(e), cpu: e.cpu, tid: e.tid, irq: a.irq };
           if (a.name !== undefined) ev.name = String(a.name);
           b.out.push(ev);
         } else {
-          const ev: TraceEvent = { kind: 'irq', phase: 'exit', ts: e.ts, cpu: e.cpu, tid: e.tid, irq: a.irq };
+          const ev: TraceEvent = { kind: 'irq', phase: 'exit', ts: this.laneTime(e), cpu: e.cpu, tid: e.tid, irq: a.irq };
           if (a.ret !== undefined) ev.ret = a.ret === 'handled' ? 1 : a.ret === 'unhandled' ? 0 : Number(a.ret) || 0;
           b.out.push(ev);
         }
@@ -106,7 +123,7 @@ export class Handlers {
       case Op.SoftirqExit: {
         const a = parseKv(e.rest);
         if (typeof a.vec !== 'number') return this.malformed(e, 'no vec');
-        b.out.push({ kind: 'softirq', phase: m.op === Op.SoftirqEntry ? 'entry' : 'exit', ts: e.ts, cpu: e.cpu, tid: e.tid, vec: a.vec });
+        b.out.push({ kind: 'softirq', phase: m.op === Op.SoftirqEntry ? 'entry' : 'exit', ts: this.laneTime(e), cpu: e.cpu, tid: e.tid, vec: a.vec });
         return;
       }
       case Op.RawSysEnter: {
@@ -233,12 +250,13 @@ export class Handlers {
       this.report('ftrace-events.unknown-state', e.line, `prev_state ${String(p.args.prev_state)} has letters this reader does not know: taken as R`);
       state = 0;
     }
+    const ts = this.laneTime(e);
     const last = this.lastNext.get(e.cpu);
     if (last && last.tid !== f.prevPid) {
       this.report('ftrace-events.sched-mismatch', e.line, `CPU ${e.cpu}: switch from ${f.prevComm}:${f.prevPid}, but ${last.comm}:${last.tid} was switched in: a switch between them was synthesised`);
-      this.b.out.push({ kind: 'sched-switch', ts: e.ts, cpu: e.cpu, prevTid: last.tid, prevComm: last.comm, prevPrio: 120, prevState: 0, nextTid: f.prevPid, nextComm: f.prevComm, nextPrio: f.prevPrio });
+      this.b.out.push({ kind: 'sched-switch', ts, cpu: e.cpu, prevTid: last.tid, prevComm: last.comm, prevPrio: 120, prevState: 0, nextTid: f.prevPid, nextComm: f.prevComm, nextPrio: f.prevPrio });
     }
-    this.b.out.push({ kind: 'sched-switch', ts: e.ts, cpu: e.cpu, prevTid: f.prevPid, prevComm: f.prevComm, prevPrio: f.prevPrio, prevState: state, nextTid: f.nextPid, nextComm: f.nextComm, nextPrio: f.nextPrio });
+    this.b.out.push({ kind: 'sched-switch', ts, cpu: e.cpu, prevTid: f.prevPid, prevComm: f.prevComm, prevPrio: f.prevPrio, prevState: state, nextTid: f.nextPid, nextComm: f.nextComm, nextPrio: f.nextPrio });
     this.tasks.setComm(f.prevPid, f.prevComm, false);
     this.tasks.setComm(f.nextPid, f.nextComm, false);
     if (f.nextPid > 0) this.tasks.markExited(f.nextPid, false);
@@ -250,7 +268,7 @@ export class Handlers {
     const p = parseWakeup(e.rest);
     if (!p) return this.malformed(e, 'no pid');
     const f = p.f;
-    const ev: TraceEvent = { kind: 'sched-waking', ts: e.ts, cpu: e.cpu, wakerTid: e.tid, tid: f.pid, comm: f.comm, prio: f.prio, targetCpu: f.targetCpu >= 0 ? f.targetCpu : e.cpu };
+    const ev: TraceEvent = { kind: 'sched-waking', ts: this.laneTime(e), cpu: e.cpu, wakerTid: e.tid, tid: f.pid, comm: f.comm, prio: f.prio, targetCpu: f.targetCpu >= 0 ? f.targetCpu : e.cpu };
     const ctx = contextOf(e.flags);
     if (ctx) ev.context = ctx;
     ev.source = source;

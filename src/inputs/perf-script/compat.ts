@@ -28,6 +28,7 @@ export class CompatRecords {
   private pname: string | undefined;
   private period = 1;
   private headerLine = '';
+  private headerNo = 0;
   private stack: Frame[][] = [];
   private filter: string;
   /** `--srcline`: the group waiting for source lines, and how many it still reads. */
@@ -53,7 +54,7 @@ export class CompatRecords {
       this.skipping = false;
       if (this.pname === undefined) return;
       const h = header(this.headerLine);
-      this.sink.emit(h, this.pname, this.period, this.stack);
+      this.sink.emit(h, this.headerNo, this.pname, this.period, this.stack);
       this.stack = [];
       this.pname = undefined;
       return;
@@ -73,6 +74,7 @@ export class CompatRecords {
       this.period = Number(period);
       this.pname = rootLabel(h.comm, h.pid, h.tid, this.o);
       this.headerLine = s;
+      this.headerNo = no;
       this.skipping = false;
       return;
     }

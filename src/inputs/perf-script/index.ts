@@ -67,7 +67,7 @@ export function sniffPerfScript(head: string): SniffAnswer {
 function createParser(ctx: ParseContext): InputParser {
   const o = perfOptions(ctx.options);
   const compat = ctx.options.compat === 'stackcollapse';
-  const sink = new SampleSink(compat ? 'stackcollapse-compat' : 'perf script');
+  const sink = new SampleSink(compat ? 'stackcollapse-compat' : 'perf script', ctx.report);
   const rec = compat ? new CompatRecords(sink, o, ctx.report) : new PerfRecords(sink, o, ctx.report);
   const take = () => {
     const evs = sink.out.splice(0);

@@ -43,11 +43,16 @@ export function timeNs(t: string | undefined): number | undefined {
 export class SampleSink {
   readonly out: TraceEvent[] = [];
   private readonly tracks = new Map<string, { id: number; comm: string }>();
+  /** Latest sample time of each thread's track. */
+  private readonly trackTs = new Map<number, number>();
   private lastTs = 0;
   private started = false;
   samples = 0;
 
-  constructor(private readonly variant: string) {}
+  constructor(
+    private readonly variant: string,
+    private readonly report: Report,
+  ) {}
 
   start() {
     if (this.started) return;
@@ -69,20 +74,29 @@ export class SampleSink {
   }
 
   /** One sample; `leafFirst` groups are the frame lines as printed (each group root→leaf). */
-  emit(h: Header | undefined, root: string, period: number, leafFirst: readonly (readonly Frame[])[], args?: Args) {
+  emit(h: Header | undefined, line: number, root: string, period: number, leafFirst: readonly (readonly Frame[])[], args?: Args) {
     this.start();
     const comm = h ? h.comm : root;
     const tid = h ? h.tid : 0;
     const pid = h?.pid ?? tid;
-    const ts = timeNs(h?.time) ?? this.lastTs;
+    let ts = timeNs(h?.time) ?? this.lastTs;
     if (ts > this.lastTs) this.lastTs = ts;
+    const track = this.track(comm, pid, tid);
+    // A thread's samples stay in time order (perf script prints them so): the flame chart of
+    // its samples, and any reader sorting by time, nest what the input's order gave.
+    const prev = this.trackTs.get(track);
+    if (prev !== undefined && ts < prev) {
+      this.report('perf-script.time-backwards', line, `sample of ${comm} ${tid} is ${prev - ts} ns before the thread's previous sample: moved forward to it`);
+      ts = prev;
+    }
+    this.trackTs.set(track, ts);
     const frames: Frame[] = [];
     for (let g = leafFirst.length - 1; g >= 0; g--) for (const f of leafFirst[g]!) frames.push(f);
     const event = h?.event ?? '';
     const e: StackSample = {
       kind: 'sample',
       ts,
-      track: this.track(comm, pid, tid),
+      track,
       frames,
       weight: 1,
       pid,
@@ -135,7 +149,7 @@ export class PerfRecords {
     if (!r) return;
     this.rec = undefined;
     this.inRecordFrames = false;
-    this.sink.emit(r.h, r.root, r.h.period && r.h.period > 0 ? r.h.period : 1, r.groups, r.args);
+    this.sink.emit(r.h, r.line, r.root, r.h.period && r.h.period > 0 ? r.h.period : 1, r.groups, r.args);
   }
 
   private accepts(ev: string, line: number): boolean {
