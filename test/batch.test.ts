@@ -361,7 +361,7 @@ describe('batch over a mixed tree', () => {
 
   it('refuses an output folder inside an input, and inputs that do not exist', async () => {
     await expect(batch.runBatch({ inputs: [path.join(tmp, 'nope')], out: path.join(tmp, 'outX') })).rejects.toThrow(/cannot read input/);
-    await expect(batch.runBatch({ inputs: [path.join(input, 'misc')], out: path.join(tmp, 'outX'), to: ['svg'] })).rejects.toThrow(/unknown output format "svg"/);
+    await expect(batch.runBatch({ inputs: [path.join(input, 'misc')], out: path.join(tmp, 'outX'), to: ['pdf'] })).rejects.toThrow(/unknown output format "pdf"/);
     await expect(batch.runBatch({ inputs: [path.join(input, 'misc')], out: path.join(tmp, 'outX'), shard: '4/3' })).rejects.toThrow(/between 1 and N/);
   });
 });
@@ -393,7 +393,7 @@ describe('batch command line', () => {
     for (const args of [
       ['batch', input],
       ['batch', input, '--out', path.join(tmp, 'outU'), '--shard', '0/2'],
-      ['batch', input, '--out', path.join(tmp, 'outU'), '--to', 'svg'],
+      ['batch', input, '--out', path.join(tmp, 'outU'), '--to', 'pdf'],
       ['batch', input, '--out', path.join(tmp, 'outU'), '--max-size', 'lots'],
       ['batch', path.join(tmp, 'missing'), '--out', path.join(tmp, 'outU')],
     ]) {
