@@ -18,6 +18,12 @@ const LT_TASKS = path.join(SAMPLES, 'lttng-text/handmade-kernel-midnight-block-t
 const LT_UST = path.join(SAMPLES, 'lttng-text/bt1-ust-cyg-profile.txt');
 const DM = path.join(SAMPLES, 'dmesg/kasan-allocated-freed-stacks.txt');
 const DM_SEED = path.join(ROOT, 'test/fixtures/dmesg/seed-001-db-bench-rbinsert-histogram.txt');
+const FE = path.join(SAMPLES, 'ftrace-events/tracefs-6.18-sched-irq-syscalls-fork-exec.txt');
+const FE_STACKS = path.join(SAMPLES, 'ftrace-events/tracefs-stacktrace-sched-switch.txt');
+const PS = path.join(SAMPLES, 'perf-script/fields-pid-tid-cpu-period.txt');
+const PS_TASKS = path.join(SAMPLES, 'perf-script/thread-names-with-spaces.txt');
+/** Inputs whose folded lines are stack samples (a frame filter edits a sample), not calls. */
+const STACK_INPUTS = new Set<string>(['dmesg', 'ftrace-events', 'perf-script']);
 
 type Row = Record<string, string>;
 
@@ -65,10 +71,16 @@ function foldedMap(text: string): Map<string, number> {
   return m;
 }
 
-function reFold(m: Map<string, number>, f: (frames: string[]) => string[] | undefined): Map<string, number> {
+/**
+ * Folded paths edited frame by frame. A perf-script path starts with its process label, which is
+ * not a frame: frame filters leave it in place above what they keep.
+ */
+function reFold(m: Map<string, number>, f: (frames: string[]) => string[] | undefined, labelled = false): Map<string, number> {
   const out = new Map<string, number>();
   for (const [p, w] of m) {
-    const r = f(p.split(';'));
+    const parts = p.split(';');
+    const kept = labelled ? f(parts.slice(1)) : f(parts);
+    const r = labelled && kept && kept.length ? [parts[0]!, ...kept] : kept;
     if (!r || r.length === 0) continue;
     const k = r.join(';');
     out.set(k, (out.get(k) ?? 0) + w);
@@ -104,6 +116,8 @@ describe('--pid, --tid, --comm keep one task, on every input', () => {
     ['function-graph', FG, undefined],
     ['lttng-text', LT_TASKS, undefined],
     ['dmesg', DM, undefined],
+    ['ftrace-events', FE, undefined],
+    ['perf-script', PS_TASKS, undefined],
   ];
   for (const [name, file] of cases) {
     it(name, async () => {
@@ -120,13 +134,14 @@ describe('--pid, --tid, --comm keep one task, on every input', () => {
       const re = globToRegExp(glob);
       // A name is judged when the call begins: a call that began before an exec renamed its
       // task is kept by the old name. So: every row named so is kept, and every kept row's
-      // task bore a matching name.
+      // task (or its process) bore a matching name.
       const byComm = slicesAndStacks(await csvOf(file, { comm: [glob] }));
       const every = await csvOf(file);
       const names = (t: string) => new Set(every.filter((r) => r.tid === t).map((r) => r.comm));
       const got = new Set(byComm.map(key));
       for (const r of all.filter((x) => re.test(x.comm))) expect(got.has(key(r))).toBe(true);
-      for (const r of byComm) expect([...names(r.tid)].some((n) => re.test(n))).toBe(true);
+      // The glob matches thread or process names: the process's name is its main thread's.
+      for (const r of byComm) expect([...names(r.tid), ...names(r.pid)].some((n) => re.test(n))).toBe(true);
       expect(byComm.length).toBeLessThan(all.length);
       // Scheduler rows that stay involve the task.
       for (const r of await csvOf(file, { tid: [Number(tid)] })) {
@@ -152,6 +167,8 @@ describe('--cpu', () => {
     ['function-graph', FG],
     ['lttng-text', LT],
     ['dmesg', DM],
+    ['ftrace-events', FE],
+    ['perf-script', PS],
   ] as const) {
     it(`${name}: the CPUs partition the slices and stacks; per-CPU rows keep their CPU`, async () => {
       const all = slicesAndStacks(await csvOf(file)).map(key).sort();
@@ -174,6 +191,8 @@ describe('--function keeps calls of a function and their callees, as roots', () 
     ['function-graph', FG_SEED, 'tcp_v4_*'],
     ['lttng-text', LT_UST, '0x403B14'],
     ['dmesg', DM_SEED, 'try_to_wake_up'],
+    ['ftrace-events', FE_STACKS, 'do_syscall_*'],
+    ['perf-script', PS_TASKS, 'work*'],
   ] as const) {
     it(name, async () => {
       const re = globToRegExp(glob);
@@ -181,7 +200,7 @@ describe('--function keeps calls of a function and their callees, as roots', () 
         const i = f.findIndex((x) => re.test(x));
         return i < 0 ? undefined : f.slice(i);
       };
-      const want = reFold(await folded(file, 'count'), cut);
+      const want = reFold(await folded(file, 'count'), cut, name === 'perf-script');
       expect(want.size).toBeGreaterThan(0);
       expect(sorted(await folded(file, 'count', { function: [glob] }))).toEqual(sorted(want));
     });
@@ -193,12 +212,14 @@ describe('--exclude drops frames; callees move up and the caller takes the time'
     ['function-graph', FG_SEED, 'tcp_v4_do_rcv'],
     ['lttng-text', LT_UST, '0x403B14'],
     ['dmesg', DM_SEED, '*wake_up_common*'],
+    ['ftrace-events', FE_STACKS, '__schedule'],
+    ['perf-script', PS_TASKS, 'main'],
   ] as const) {
     it(name, async () => {
       const re = globToRegExp(glob);
       const count = await folded(file, 'count');
       // A call of an excluded function is not counted; a path through one loses that frame.
-      const want = reFold(count, (f) => (re.test(f[f.length - 1]!) && !name.startsWith('dmesg') ? undefined : f.filter((x) => !re.test(x))));
+      const want = reFold(count, (f) => (re.test(f[f.length - 1]!) && !STACK_INPUTS.has(name) ? undefined : f.filter((x) => !re.test(x))), name === 'perf-script');
       expect(sorted(await folded(file, 'count', { exclude: [glob] }))).toEqual(sorted(want));
       expect([...want.keys()].some((p) => p.split(';').some((x) => re.test(x)))).toBe(false);
       const self = await folded(file, 'self');
@@ -214,15 +235,19 @@ describe('--max-depth cuts paths; deeper time goes to the deepest kept caller', 
     ['function-graph', FG_SEED],
     ['lttng-text', LT_UST],
     ['dmesg', DM_SEED],
+    ['ftrace-events', FE_STACKS],
+    ['perf-script', PS_TASKS],
   ] as const) {
     it(name, async () => {
       const n = 2;
       const count = await folded(file, 'count');
-      const want = name === 'dmesg' ? reFold(count, (f) => f.slice(0, n)) : reFold(count, (f) => (f.length > n ? undefined : f));
+      const want = STACK_INPUTS.has(name) ? reFold(count, (f) => f.slice(0, n), name === 'perf-script') : reFold(count, (f) => (f.length > n ? undefined : f));
       expect(sorted(await folded(file, 'count', { maxDepth: n }))).toEqual(sorted(want));
       const self = await folded(file, 'self');
       const cut = await folded(file, 'self', { maxDepth: n });
-      expect([...cut.keys()].every((p) => p.split(';').length <= n)).toBe(true);
+      // (the process label of a perf-script path is not a frame)
+      const frames = (p: string) => p.split(';').length - (name === 'perf-script' ? 1 : 0);
+      expect([...cut.keys()].every((p) => frames(p) <= n)).toBe(true);
       expect(Math.abs(total(cut) - total(self))).toBeLessThanOrEqual(self.size);
     });
   }
@@ -256,6 +281,23 @@ describe('--time keeps what began in the window', () => {
     expect(slicesAndStacks(got).map(key)).toEqual(slicesAndStacks(want).map(key));
     for (const x of got) expect(Number(x.ts_ns) >= a && Number(x.ts_ns) <= b).toBe(true);
   });
+  for (const [name, file] of [
+    ['ftrace-events', FE],
+    ['perf-script', PS_TASKS],
+  ] as const) {
+    it(`${name}: absolute seconds as printed keep the rows stamped inside the window`, async () => {
+      const r = await run(file, 'chrome-json');
+      const origin = Number((JSON.parse(r.text) as { otherData: { clock_origin_ns?: string } }).otherData.clock_origin_ns ?? 0);
+      const rows = slicesAndStacks(await csvOf(file));
+      const ts = rows.map((x) => Number(x.ts_ns)).sort((x, y) => x - y);
+      const [a, b] = [ts[Math.floor(ts.length / 3)]!, ts[Math.floor((2 * ts.length) / 3)]!];
+      const sec = (ns: number) => `${Math.floor((ns + origin) / 1e9)}.${String((ns + origin) % 1e9).padStart(9, '0')}`;
+      const want = rows.filter((x) => Number(x.ts_ns) >= a && Number(x.ts_ns) <= b).map(key);
+      expect(want.length).toBeGreaterThan(2);
+      expect(want.length).toBeLessThan(rows.length);
+      expect(slicesAndStacks(await csvOf(file, { time: `${sec(a)}..${sec(b)}` })).map(key)).toEqual(want);
+    });
+  }
   it('dmesg: reports by their time', async () => {
     const all = slicesAndStacks(await csvOf(DM));
     const a = Number(all[1]!.ts_ns);

@@ -163,7 +163,14 @@ export async function launchChromium(): Promise<Browser> {
         async waitFor(expression, timeoutMs = 30_000) {
           const until = Date.now() + timeoutMs;
           for (;;) {
-            if (await page.evaluate<boolean>(`!!(${expression})`)) return;
+            let ok = false;
+            try {
+              ok = await page.evaluate<boolean>(`!!(${expression})`);
+            } catch (e) {
+              // The page is navigating: its old context is gone and the new one not yet there.
+              if (!/navigated or closed|context was destroyed|Cannot find context/i.test(String(e))) throw e;
+            }
+            if (ok) return;
             if (Date.now() > until) throw new Error(`timed out waiting for ${expression}`);
             await new Promise((r) => setTimeout(r, 100));
           }

@@ -61,6 +61,8 @@ export class Handlers {
 
   handle(e: Ev, m: Meaning): void {
     const b = this.b;
+    // Slices opened for this event record the CPU it ran on (for --cpu and the CSV column).
+    b.cpu = e.cpu;
     switch (m.op) {
       case Op.Switch:
         return this.schedSwitch(e);
