@@ -114,6 +114,9 @@ async function buildTree() {
   // Broken and hostile inputs.
   write('bad/corrupt.txt.gz', Buffer.concat([gzipSync(fg).subarray(0, 10), Buffer.alloc(400, 0x5a)]));
   bad('bad/corrupt.txt.gz', 'failed', 'corrupt');
+  // A function_graph header and nothing after it: recognised, but no event (as `convert` fails it).
+  write('bad/header-only.txt', '# tracer: function_graph\n#\n# CPU  DURATION                  FUNCTION CALLS\n# |     |   |                     |   |   |   |\n');
+  bad('bad/header-only.txt', 'failed', 'no-events');
   const big = Buffer.from(fg.toString('utf8').repeat(3));
   const two = await makeTar([
     { name: 't/one.txt', data: fg },
@@ -243,6 +246,15 @@ describe('batch over a mixed tree', () => {
     expect(m.get(`bad/evil.tar:${path.join(tmp, 'abs-evil.txt')}`)!.error).toMatch(/refused: absolute member path/);
     expect(m.get('bad/evil.zip:../zip-evil.txt')!.error).toMatch(/refused/);
     expect(m.get('bad/truncated.tar')!.error).toMatch(/truncated or corrupt tar/);
+    expect(m.get('bad/header-only.txt')).toMatchObject({
+      format: 'function-graph',
+      lines: 4,
+      events: 0,
+      outputs: {},
+      diagnostics: { 'input.no-events': 1 },
+      error: 'read as function-graph (detected), 4 lines gave no event; the first line is "# tracer: function_graph"',
+    });
+    for (const f of listFiles(path.join(tmp, 'out1'))) expect(f, 'no output of an input without events').not.toMatch(/^bad\/header-only\./);
     expect(m.get('compressed/fg.txt.gz.xz')!.compression).toEqual(['xz', 'gzip']);
     const gzMember = [...m.keys()].find((k) => k.startsWith('archives/all.tar.gz:function-graph/gz/'))!;
     expect(m.get(gzMember)!.compression).toEqual(['gzip']);
@@ -361,7 +373,7 @@ describe('batch over a mixed tree', () => {
 
   it('refuses an output folder inside an input, and inputs that do not exist', async () => {
     await expect(batch.runBatch({ inputs: [path.join(tmp, 'nope')], out: path.join(tmp, 'outX') })).rejects.toThrow(/cannot read input/);
-    await expect(batch.runBatch({ inputs: [path.join(input, 'misc')], out: path.join(tmp, 'outX'), to: ['svg'] })).rejects.toThrow(/unknown output format "svg"/);
+    await expect(batch.runBatch({ inputs: [path.join(input, 'misc')], out: path.join(tmp, 'outX'), to: ['pdf'] })).rejects.toThrow(/unknown output format "pdf"/);
     await expect(batch.runBatch({ inputs: [path.join(input, 'misc')], out: path.join(tmp, 'outX'), shard: '4/3' })).rejects.toThrow(/between 1 and N/);
   });
 });
@@ -393,7 +405,7 @@ describe('batch command line', () => {
     for (const args of [
       ['batch', input],
       ['batch', input, '--out', path.join(tmp, 'outU'), '--shard', '0/2'],
-      ['batch', input, '--out', path.join(tmp, 'outU'), '--to', 'svg'],
+      ['batch', input, '--out', path.join(tmp, 'outU'), '--to', 'pdf'],
       ['batch', input, '--out', path.join(tmp, 'outU'), '--max-size', 'lots'],
       ['batch', path.join(tmp, 'missing'), '--out', path.join(tmp, 'outU')],
     ]) {

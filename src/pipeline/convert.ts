@@ -37,6 +37,8 @@ export interface ConvertOptions {
   inputName?: string;
   /** Input format name or `auto` (default). */
   from?: string;
+  /** `from` is what the caller detected on this input (as batch does), not what the user named. */
+  fromDetected?: boolean;
   /** Output format name; defaults to the one `output`'s extension names. */
   to?: string;
   /** A path (written atomically), `-` for standard output, a Writable, or absent to get bytes back. */
@@ -231,7 +233,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     diags.report(
       'input.no-events',
       0,
-      `read as ${adapter!.name}${named ? ' (--from)' : ' (detected)'}, ${lineCount} line${lineCount === 1 ? '' : 's'} gave no event; the first line is ${shown}`,
+      `read as ${adapter!.name}${named && !opts.fromDetected ? ' (--from)' : ' (detected)'}, ${lineCount} line${lineCount === 1 ? '' : 's'} gave no event; the first line is ${shown}`,
     );
   };
 

@@ -218,26 +218,32 @@ export async function convertInput(job: InputJob, cfg: BatchConfig, made: Set<st
         await it.return?.();
       }
     })();
+    let noEvents: string | undefined;
     const results = await convertMany(replay, outs, {
       inputName: job.rel,
       from: found.adapter.name,
+      fromDetected: true,
       weight: cfg.weight,
       inputOptions: cfg.inputOptions,
       filters: cfg.filters,
+      onDiagnostic: (d) => {
+        if (d.code === 'input.no-events') noEvents ??= d.message;
+      },
     });
     const r = results[0]!;
-    return entry(job.rel, 'converted', {
-      ...base(),
+    const counts = {
       format: r.from,
       detection: found.reason,
-      outputs: outputsRecord(outs),
       bytes: r.bytesIn,
       lines: r.lines,
       events: r.events,
       warnings: r.severities.warning,
       errors: r.severities.error,
       diagnostics: r.diagnostics,
-    });
+    };
+    // A non-empty input that gave no event is a failed conversion, as for `convert`: no output was left.
+    if (noEvents !== undefined) return problem(job.rel, 'no-events', noEvents, { ...base(), ...counts });
+    return entry(job.rel, 'converted', { ...base(), ...counts, outputs: outputsRecord(outs) });
   } catch (e) {
     await it.return?.().catch(() => undefined);
     return failure(job.rel, srcError ?? e, base());

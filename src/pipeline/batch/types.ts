@@ -32,6 +32,7 @@ export type Reason =
   | 'unreadable'
   | 'name-clash'
   | 'convert-error'
+  | 'no-events'
   | 'crashed';
 
 export const SKIP_REASONS: ReadonlySet<Reason> = new Set<Reason>([
