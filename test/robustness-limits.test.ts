@@ -154,3 +154,24 @@ describe('csv formula defusing', () => {
     expect(csvText('plain')).toBe('plain');
   });
 });
+
+describe('CPU numbers the trace processor accepts', () => {
+  it('a CPU beyond 1023 gets a number of its own from 1023 down, with a diagnostic', async () => {
+    // The same two events on CPUs the importer refuses (it allows at most 1024 CPUs).
+    const text = [
+      '# tracer: nop',
+      '            bash-10  [1610612736] d..2.   100.000001: sched_switch: prev_comm=bash prev_pid=10 prev_prio=120 prev_state=S ==> next_comm=cat next_pid=11 next_prio=120',
+      '             cat-11  [5000] d..2.   100.000002: sched_switch: prev_comm=cat prev_pid=11 prev_prio=120 prev_state=S ==> next_comm=bash next_pid=10 next_prio=120',
+      '',
+    ].join('\n');
+    const r = await run(new TextEncoder().encode(text), 'csv', { from: 'ftrace-events' });
+    const cpus = r.text.split('\r\n').filter((l) => l.startsWith('sched_switch,')).map((l) => Number(l.split(',')[3]));
+    expect(cpus).toEqual([1023, 1022]);
+    expect(r.diags.filter((d) => d.code === 'limit.id-range').map((d) => d.message)).toEqual([
+      'cpu 1610612736 is outside 0..1023: written as 1023',
+      'cpu 5000 is outside 0..1023: written as 1022',
+    ]);
+    const pb = await run(new TextEncoder().encode(text), 'perfetto', { from: 'ftrace-events' });
+    expect(validatePerfetto(pb.out)).toBeNull();
+  });
+});

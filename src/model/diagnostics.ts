@@ -29,7 +29,7 @@ export const CODES = {
   // limits (src/model/limits.ts): past a bound the input is reported and the output stays valid
   'limit.depth': ['warning', 'more calls open on one thread than the depth limit: deeper calls were counted in the call at the limit'],
   'limit.number-range': ['warning', 'a time or duration beyond 2^53-1 ns (or negative, or not a number): it was clamped'],
-  'limit.id-range': ['warning', 'a cpu, pid or tid beyond 2^31-1 (or negative, or not an integer): each such value was given an id of its own above 0x60000000'],
+  'limit.id-range': ['warning', 'a pid or tid beyond 2^31-1, or a cpu beyond 1023 (or negative, or not an integer): each such value was given an id of its own (pids and tids above 0x60000000, cpus from 1023 down)'],
   'limit.sample-count': ['info', 'a stack seen more than 2^20 times: Perfetto gets 2^20 samples of it (2^24 in all); its count argument and the other outputs keep the true count'],
   'input.no-events': ['error', 'a non-empty input in which the format tried found no event'],
 

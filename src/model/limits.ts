@@ -12,8 +12,11 @@ export const MAX_DEPTH = 1024;
  */
 export const MAX_TIME_NS = Number.MAX_SAFE_INTEGER;
 
-/** Largest cpu, pid or tid: Perfetto and Chrome JSON hold them as int32. */
+/** Largest pid or tid: Perfetto and Chrome JSON hold them as int32. */
 export const MAX_ID = 0x7fffffff;
+
+/** Largest CPU number: Perfetto's importer refuses a trace with a CPU of 1024 or more. */
+export const MAX_CPU = 1023;
 
 /** True when `ns` is a time the outputs can hold exactly. */
 export function timeInRange(ns: number): boolean {

@@ -1,16 +1,17 @@
 /**
  * The last check between the input adapters and the output writers: every time is an integer
- * in 0..2^53-1 ns and every cpu, pid and tid fits an int32, so no writer can produce a number
+ * in 0..2^53-1 ns, every cpu is in 0..1023 and every pid and tid fits an int32, so no writer can produce a number
  * its format cannot hold (a wrapped 64-bit varint, an exponent in JSON). The slice builder
  * already keeps its own times in range, with the input line; this catches what adapters push
  * directly (scheduler, interrupt and stack events) and reports it.
  */
 import type { Report } from '../model/diagnostics.js';
 import type { TraceEvent, TrackInfo } from '../model/events.js';
-import { MAX_ID, MAX_SAMPLES_PER_STACK, MAX_TIME_NS } from '../model/limits.js';
+import { MAX_CPU, MAX_ID, MAX_SAMPLES_PER_STACK, MAX_TIME_NS } from '../model/limits.js';
 
 const okTime = (v: number) => v >= 0 && v <= MAX_TIME_NS && Math.floor(v) === v;
 const okId = (v: number) => v >= -1 && v <= MAX_ID && Math.floor(v) === v;
+const okCpu = (v: number) => v >= -1 && v <= MAX_CPU && Math.floor(v) === v;
 
 function fixTime(v: number): number {
   if (!(v > 0)) return 0;
@@ -26,6 +27,7 @@ const REMAP_BASE = 0x60000000;
 
 export class EventGuard {
   private readonly remap = new Map<number, number>();
+  private readonly remapCpu = new Map<number, number>();
 
   constructor(private readonly report: Report) {}
 
@@ -46,12 +48,24 @@ export class EventGuard {
     return m;
   }
 
+  /** CPUs out of range get numbers of their own from the top of the range down. */
+  private cpu(v: number): number {
+    if (okCpu(v)) return v;
+    let m = this.remapCpu.get(v);
+    if (m === undefined) {
+      m = Math.max(0, MAX_CPU - this.remapCpu.size);
+      this.remapCpu.set(v, m);
+      this.report('limit.id-range', 0, `cpu ${v} is outside 0..${MAX_CPU}: written as ${m}`);
+    }
+    return m;
+  }
+
   private track(t: TrackInfo) {
     if (t.kind === 'thread') {
       if (!okId(t.pid)) t.pid = this.id(t.pid, 'pid');
       if (!okId(t.tid)) t.tid = this.id(t.tid, 'tid');
     }
-    if (t.kind !== "global" && t.cpu !== undefined && !okId(t.cpu)) t.cpu = this.id(t.cpu, "cpu");
+    if (t.kind !== 'global' && t.cpu !== undefined && !okCpu(t.cpu)) t.cpu = this.cpu(t.cpu);
   }
 
   /** Checks (and fixes in place) one batch of events. */
@@ -87,26 +101,26 @@ export class EventGuard {
           if (e.weight > MAX_SAMPLES_PER_STACK) {
             this.report('limit.sample-count', 0, `a stack seen ${e.weight} times: Perfetto gets ${MAX_SAMPLES_PER_STACK} samples of it (its count argument keeps ${e.weight})`);
           }
-          if (e.cpu !== undefined && !okId(e.cpu)) e.cpu = this.id(e.cpu, 'cpu');
+          if (e.cpu !== undefined && !okCpu(e.cpu)) e.cpu = this.cpu(e.cpu);
           if (e.pid !== undefined && !okId(e.pid)) e.pid = this.id(e.pid, 'pid');
           if (e.tid !== undefined && !okId(e.tid)) e.tid = this.id(e.tid, 'tid');
           break;
         case 'sched-switch':
           if (!okTime(e.ts)) e.ts = this.time(e.ts, e.kind);
-          if (!okId(e.cpu)) e.cpu = this.id(e.cpu, 'cpu');
+          if (!okCpu(e.cpu)) e.cpu = this.cpu(e.cpu);
           if (!okId(e.prevTid)) e.prevTid = this.id(e.prevTid, 'tid');
           if (!okId(e.nextTid)) e.nextTid = this.id(e.nextTid, 'tid');
           break;
         case 'sched-waking':
           if (!okTime(e.ts)) e.ts = this.time(e.ts, e.kind);
-          if (!okId(e.cpu)) e.cpu = this.id(e.cpu, 'cpu');
-          if (!okId(e.targetCpu)) e.targetCpu = this.id(e.targetCpu, 'cpu');
+          if (!okCpu(e.cpu)) e.cpu = this.cpu(e.cpu);
+          if (!okCpu(e.targetCpu)) e.targetCpu = this.cpu(e.targetCpu);
           if (!okId(e.tid)) e.tid = this.id(e.tid, 'tid');
           break;
         case 'irq':
         case 'softirq':
           if (!okTime(e.ts)) e.ts = this.time(e.ts, e.kind);
-          if (!okId(e.cpu)) e.cpu = this.id(e.cpu, 'cpu');
+          if (!okCpu(e.cpu)) e.cpu = this.cpu(e.cpu);
           if (!okId(e.tid)) e.tid = this.id(e.tid, 'tid');
           break;
         default:
