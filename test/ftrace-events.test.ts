@@ -100,6 +100,22 @@ describe('ftrace-events payloads', () => {
   });
 });
 
+describe('ftrace-events: the fields option', () => {
+  it('reads integers printed as `0xHEX (DEC)` by their decimal, so switches and wake-ups keep their meaning', () => {
+    const sw = parseSwitch('prev_comm=bash prev_pid=0x42e3 (17123) prev_prio=0x78 (120) prev_state=0x1 (1) next_comm=swapper/0 next_pid=0x0 (0) next_prio=0x78 (120)');
+    expect(sw?.f).toEqual({ prevComm: 'bash', prevPid: 17123, prevPrio: 120, prevState: 1, nextComm: 'swapper/0', nextPid: 0, nextPrio: 120 });
+    expect(parseWakeup('comm=bash pid=0x42e6 (17126) prio=0x78 (120) target_cpu=0x0 (0)')?.f).toEqual({ comm: 'bash', pid: 17126, prio: 120, targetCpu: 0 });
+    expect(parseKv('vec=0x4 (4)')).toEqual({ vec: 4 });
+    expect(parseKv('ret=0xfffffffffffffff5 (-11)')).toEqual({ ret: -11 });
+    expect(parseKv('now=0x803b2f08d93 (8811980033427) function=tick_nohz_handler+0x0/0x140 (-2126239584)')).toEqual({
+      now: 8811980033427,
+      function: 'tick_nohz_handler+0x0/0x140',
+    });
+    // Text that only looks like it stays text.
+    expect(parseKv('name=0x10 (x)')).toEqual({ name: '0x10 (x)' });
+  });
+});
+
 describe('ftrace-events sniff', () => {
   const ev = '# tracer: nop\n          <idle>-0       [000] d..2.   327.318977: sched_switch: a\n'.repeat(3);
   it('says yes to event text and no to any sign of function_graph', () => {

@@ -25,7 +25,8 @@ export function textCounts(text: string) {
     wakeupNew: n(/ sched_wakeup_new: /g),
     irq: n(/ irq_handler_entry: /g),
     softirq: n(/ softirq_entry: /g),
-    sysEnter: n(/ sys_enter: NR /g) + n(/: sys_\w+\(/g) + n(/ sys_enter_\w+: /g),
+    // raw_syscalls: `NR 1 (…)` by default, `id=0x1 (1) args=…` with the fields option
+    sysEnter: n(/ sys_enter: NR /g) + n(/ sys_enter: id=/g) + n(/: sys_\w+\(/g) + n(/ sys_enter_\w+: /g),
     stacks: n(/<stack trace ?>/g) + n(/<user stack trace>/g),
     /** Function tracer calls: a line each (with or without its parent), plus func-no-repeats' repeats. */
     functions:

@@ -101,9 +101,22 @@ export function classify(p: string): Payload {
 
 const RE_KEY = /(?:^|\s)(\[?)([A-Za-z_][\w.]*)=/g;
 
+/**
+ * The `fields` option prints every integer as `0x42e3 (17123)` (the decimal is the value) and a
+ * function pointer as `sym+0x0/0x140 (-2126239584)` (the symbol is).
+ */
+const RE_FIELDS_INT = /^0x[0-9a-f]+ \((-?\d{1,15})\)$/;
+const RE_FIELDS_SYM = /^([A-Za-z_.][\w.]*(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?) \(-?\d+\)$/;
+
 /** A field's text as a number when it is a plain decimal that fits, else the text. */
 export function value(v: string): ArgValue {
   if (/^-?\d{1,15}$/.test(v)) return Number(v);
+  if (v.charCodeAt(v.length - 1) === 41) {
+    const m = RE_FIELDS_INT.exec(v);
+    if (m) return Number(m[1]);
+    const sym = RE_FIELDS_SYM.exec(v);
+    if (sym) return sym[1]!;
+  }
   return v;
 }
 
