@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { inputs } from '../src/inputs/registry.js';
+import { MUTATION_NAMES } from '../src/fuzz/mutate.js';
 import { fuzz } from '../src/fuzz/run.js';
 import { SAMPLES } from './support/convert-helpers.js';
 
@@ -17,6 +18,8 @@ describe('fuzzer, fixed seed', () => {
     const r = await fuzz({ seed: 20261202, casesPerInput: perInput, samplesDir: SAMPLES, inputs: [name] });
     const s = r.perInput[name]!;
     expect(s.cases).toBe(perInput);
+    // Every mutation changed some case of every input (lines of other formats, deep stacks of frames too).
+    expect(MUTATION_NAMES.filter((m) => !s.mutations[m])).toEqual([]);
     expect(r.failures.map((f) => `${f.kind} ${f.output} case ${f.case} (${f.mutations.join('+')}): ${f.message}`)).toEqual([]);
   };
   it.each(names)(`%s: ${perInput} mutated cases, all outputs valid and deterministic`, check);

@@ -35,6 +35,8 @@ export interface InputStats {
   crashes: number;
   invalid: number;
   nondeterministic: number;
+  /** Per mutation, the cases it changed (a mutation can leave an input as it is: no line to nest, one line to shuffle). */
+  mutations: Record<string, number>;
 }
 
 export interface FuzzReport {
@@ -142,6 +144,21 @@ export function samplesFor(input: string, samplesDir: string, extra?: string[]):
   return own.concat(extra ?? []);
 }
 
+/** Case `c` of the input at registry index `ai`: which sample, its mutated bytes, the read size of the determinism check. */
+function makeCase(seed: number, ai: number, c: number, own: Uint8Array[], ctx: MutationContext): { si: number; bytes: Uint8Array; applied: string[]; effective: string[]; chunk: number } {
+  const r = rng(mix(mix(seed, ai), c));
+  const si = Math.floor(r() * own.length);
+  const { bytes, applied, effective } = mutate(own[si]!, r, ctx);
+  return { si, bytes, applied, effective, chunk: 1 + Math.floor(r() * 4096) };
+}
+
+/** Lines of every other registered input's samples (the first 200 of each), to splice in: whatever inputs a run chose. */
+function foreignLines(input: string, samplesDir: string): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const a of inputs) if (a.name !== input) for (const p of samplesFor(a.name, samplesDir)) out.push(...splitLines(new Uint8Array(fs.readFileSync(p))).slice(0, 200));
+  return out;
+}
+
 export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const t0 = Date.now();
   const chosenInputs = inputs.filter((a) => !opts.inputs || opts.inputs.includes(a.name));
@@ -151,25 +168,21 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   for (const [name, list] of files) data.set(name, list.map((p) => new Uint8Array(fs.readFileSync(p))));
   const report: FuzzReport = { seed: opts.seed, perInput: {}, failures: [], ms: 0 };
 
-  for (let ai = 0; ai < chosenInputs.length; ai++) {
-    const a = chosenInputs[ai]!;
+  for (const a of chosenInputs) {
     const own = data.get(a.name)!;
-    const stats: InputStats = { cases: 0, conversions: 0, ms: 0, crashes: 0, invalid: 0, nondeterministic: 0 };
+    const stats: InputStats = { cases: 0, conversions: 0, ms: 0, crashes: 0, invalid: 0, nondeterministic: 0, mutations: {} };
     report.perInput[a.name] = stats;
     if (own.length === 0) continue;
-    const foreign: Uint8Array[] = [];
-    for (const [name, list] of data) if (name !== a.name) for (const b of list) foreign.push(...splitLines(b).slice(0, 200));
-    const ctx: MutationContext = { foreign };
+    const ctx: MutationContext = { foreign: foreignLines(a.name, opts.samplesDir) };
+    // The registry index, not the index among the chosen inputs: `--inputs x` makes the cases a run of every input makes.
+    const ai = inputs.indexOf(a);
     const start = Date.now();
     const first = opts.firstCase ?? 0;
     for (let c = first; c < first + opts.casesPerInput; c++) {
       if (opts.timeLimitMs !== undefined && Date.now() - start > opts.timeLimitMs) break;
-      const caseSeed = mix(mix(opts.seed, ai), c);
-      const r = rng(caseSeed);
-      const si = Math.floor(r() * own.length);
-      const { bytes, applied } = mutate(own[si]!, r, ctx);
+      const { si, bytes, applied, effective, chunk } = makeCase(opts.seed, ai, c, own, ctx);
+      for (const m of new Set(effective)) stats.mutations[m] = (stats.mutations[m] ?? 0) + 1;
       const detOutput = c % chosenOutputs.length;
-      const chunk = 1 + Math.floor(r() * 4096);
       for (let oi = 0; oi < chosenOutputs.length; oi++) {
         const o = chosenOutputs[oi]!;
         const withChunk = oi === detOutput ? chunk : undefined;
@@ -205,14 +218,11 @@ export function mutatedCases(seed: number, input: string, count: number, samples
   const ai = inputs.findIndex((a) => a.name === input);
   const own = samplesFor(input, samplesDir);
   const data = own.map((p) => new Uint8Array(fs.readFileSync(p)));
-  const foreign: Uint8Array[] = [];
-  for (const a of inputs) if (a.name !== input) for (const p of samplesFor(a.name, samplesDir)) foreign.push(...splitLines(new Uint8Array(fs.readFileSync(p))).slice(0, 200));
+  const foreign = foreignLines(input, samplesDir);
   const out: { bytes: Uint8Array; applied: string[]; sample: string; chunk: number }[] = [];
   for (let c = 0; c < count && data.length; c++) {
-    const r = rng(mix(mix(seed, ai), c));
-    const si = Math.floor(r() * data.length);
-    const m = mutate(data[si]!, r, { foreign });
-    out.push({ bytes: m.bytes, applied: m.applied, sample: path.basename(own[si]!), chunk: 1 + Math.floor(r() * 4096) });
+    const m = makeCase(seed, ai, c, data, { foreign });
+    out.push({ bytes: m.bytes, applied: m.applied, sample: path.basename(own[m.si]!), chunk: m.chunk });
   }
   return out;
 }
