@@ -61,6 +61,8 @@ for (const [input, s] of Object.entries(report.perInput)) {
   process.stdout.write(
     `${input}: ${s.cases} cases, ${s.conversions} conversions in ${(s.ms / 1000).toFixed(1)} s (${rate} cases/s): ${s.crashes} crashes, ${s.invalid} invalid, ${s.nondeterministic} nondeterministic\n`,
   );
+  const w = s.slowest;
+  if (w) process.stdout.write(`  slowest: case ${w.case} (${w.sample}, ${w.mutations.join('+')}, ${w.bytes} bytes) ${w.ms} ms\n`);
   process.stdout.write(`  mutations (cases changed): ${Object.entries(s.mutations).sort().map(([m, n]) => `${m} ${n}`).join(', ')}\n`);
 }
 for (const f of report.failures.slice(0, 50)) process.stdout.write(`  ${f.kind} ${f.input} → ${f.output} case ${f.case} (${f.mutations.join('+')}): ${f.message.split('\n')[0]}${f.saved ? ` [${f.saved}]` : ''}\n`);

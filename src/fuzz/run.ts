@@ -37,6 +37,8 @@ export interface InputStats {
   nondeterministic: number;
   /** Per mutation, the cases it changed (a mutation can leave an input as it is: no line to nest, one line to shuffle). */
   mutations: Record<string, number>;
+  /** The case that took longest (all its conversions), to spot costs that grow faster than the input. */
+  slowest?: { case: number; ms: number; bytes: number; sample: string; mutations: string[] };
 }
 
 export interface FuzzReport {
@@ -180,6 +182,7 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const first = opts.firstCase ?? 0;
     for (let c = first; c < first + opts.casesPerInput; c++) {
       if (opts.timeLimitMs !== undefined && Date.now() - start > opts.timeLimitMs) break;
+      const caseStart = Date.now();
       const { si, bytes, applied, effective, chunk } = makeCase(opts.seed, ai, c, own, ctx);
       for (const m of new Set(effective)) stats.mutations[m] = (stats.mutations[m] ?? 0) + 1;
       const detOutput = c % chosenOutputs.length;
@@ -204,6 +207,8 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
         }
         report.failures.push(f);
       }
+      const caseMs = Date.now() - caseStart;
+      if (!stats.slowest || caseMs > stats.slowest.ms) stats.slowest = { case: c, ms: caseMs, bytes: bytes.length, sample: path.basename(files.get(a.name)![si]!), mutations: applied };
       stats.cases++;
       opts.onProgress?.(a.name, stats.cases);
     }
