@@ -9,15 +9,16 @@
 #   scripts/fuzz-campaign.sh --summary            totals per input from the log
 #
 # Environment: SEED (1), TOTAL (100000), CHUNK (4000), FROM (0), LOG (fuzz-failures/campaign-seed-SEED.log),
-# NO_BUILD (set: use dist/ as it is).
+# OPTIONS (set: random conversion options per case, `--options`; its own log), NO_BUILD (set: use dist/ as it is).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SEED=${SEED:-1}
 TOTAL=${TOTAL:-100000}
 CHUNK=${CHUNK:-4000}
 FROM=${FROM:-0}
-LOG=${LOG:-fuzz-failures/campaign-seed-$SEED.log}
-OUT=fuzz-failures/campaign-seed-$SEED
+TAG=seed-$SEED${OPTIONS:+-options}
+LOG=${LOG:-fuzz-failures/campaign-$TAG.log}
+OUT=fuzz-failures/campaign-$TAG
 mkdir -p "$(dirname "$LOG")" "$OUT"
 touch "$LOG"
 
@@ -42,7 +43,7 @@ for ((first = FROM; first < TOTAL; first += CHUNK)); do
   for input in "${INPUTS[@]}"; do
     grep -q "^$input $first $n " "$LOG" && continue
     out="$OUT/$input-$first.out"
-    nice -n 10 node dist/fuzz/main.js --seed "$SEED" --inputs "$input" --first "$first" --cases "$n" --save fuzz-failures >"$out" 2>&1
+    nice -n 10 node dist/fuzz/main.js --seed "$SEED" --inputs "$input" --first "$first" --cases "$n" ${OPTIONS:+--options} --save fuzz-failures >"$out" 2>&1
     rc=$?
     [ $rc -eq 0 ] || bad=1
     if [ $rc -le 1 ] && grep -q "^$input: [0-9]* cases, " "$out"; then

@@ -25,6 +25,32 @@ describe('fuzzer, fixed seed', () => {
   it.each(names)(`%s: ${perInput} mutated cases, all outputs valid and deterministic`, check);
 });
 
+describe('fuzzer with random conversion options (input options, folded weight, filters)', () => {
+  it.each(['perf-script', 'dmesg'])('%s: 100 cases, all outputs valid and deterministic', async (name) => {
+    const r = await fuzz({ seed: 20261204, casesPerInput: 100, samplesDir: SAMPLES, inputs: [name], randomOptions: true });
+    expect(r.perInput[name]!.cases).toBe(100);
+    expect(r.failures.map((f) => `${f.kind} ${f.output} case ${f.case} ${JSON.stringify(f.options)}: ${f.message}`)).toEqual([]);
+  });
+  it('draws every option, and the same options for the same seed', async () => {
+    const { randomOptions } = await import('../src/fuzz/options.js');
+    const { rng } = await import('../src/fuzz/mutate.js');
+    const seen = new Set<string>();
+    for (let s = 0; s < 300; s++) {
+      const o = randomOptions(rng(s));
+      expect(randomOptions(rng(s))).toEqual(o);
+      for (const k of Object.keys(o.inputOptions ?? {})) seen.add(k);
+      for (const k of Object.keys(o.filters ?? {})) seen.add(`filter.${k}`);
+      if (o.weight) seen.add(`weight.${o.weight}`);
+    }
+    expect([...seen].sort()).toEqual(
+      ['addrs', 'annotate', 'compat', 'eventFilter', 'inline', 'modules', 'offsets', 'srcline', 'unreliable', 'withPid', 'withTid']
+        .concat(['filter.comm', 'filter.cpu', 'filter.exclude', 'filter.function', 'filter.maxDepth', 'filter.pid', 'filter.tid', 'filter.time'])
+        .concat(['weight.count', 'weight.self', 'weight.total'])
+        .sort(),
+    );
+  });
+});
+
 describe('mutations', () => {
   it('every mutation takes empty, one-line and binary inputs', async () => {
     const { MUTATIONS, rng } = await import('../src/fuzz/mutate.js');

@@ -11,6 +11,7 @@ import { inputs } from '../inputs/registry.js';
 import { outputs } from '../outputs/registry.js';
 import { convert, ConvertError } from '../pipeline/convert.js';
 import { joinLines, mutate, rng, splitLines, type MutationContext } from './mutate.js';
+import { randomOptions, type CaseOptions } from './options.js';
 import { validatorFor } from './validate.js';
 
 export type FailureKind = 'crash' | 'invalid' | 'nondeterministic';
@@ -24,6 +25,8 @@ export interface FuzzFailure {
   kind: FailureKind;
   message: string;
   mutations: string[];
+  /** The conversion options of the case (`--options` runs). */
+  options?: CaseOptions;
   /** Where the minimised input was saved. */
   saved?: string;
 }
@@ -65,13 +68,15 @@ export interface FuzzOptions {
   /** Stop an input after this long (ms), whatever the case count. */
   timeLimitMs?: number;
   onProgress?: (input: string, done: number) => void;
+  /** Random input options, folded weight, pretty JSON and filters per case (see options.ts). */
+  randomOptions?: boolean;
 }
 
 const mix = (a: number, b: number) => (Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35)) >>> 0;
 
-async function once(bytes: Uint8Array, from: string, to: string, chunkSize?: number): Promise<Uint8Array | { error: unknown }> {
+async function once(bytes: Uint8Array, from: string, to: string, chunkSize?: number, co?: CaseOptions): Promise<Uint8Array | { error: unknown }> {
   try {
-    const r = await convert({ input: bytes, inputName: 'fuzz.txt', from, to, chunkSize });
+    const r = await convert({ ...co, input: bytes, inputName: 'fuzz.txt', from, to, chunkSize });
     return r.output ?? new Uint8Array(0);
   } catch (e) {
     return { error: e };
@@ -83,16 +88,16 @@ const isCrash = (r: Uint8Array | { error: unknown }): r is { error: unknown } =>
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
 
 /** What is wrong with converting `bytes`, or null. */
-async function verdict(bytes: Uint8Array, from: string, to: string, chunk?: number): Promise<{ kind: FailureKind; message: string } | null> {
+async function verdict(bytes: Uint8Array, from: string, to: string, chunk?: number, co?: CaseOptions): Promise<{ kind: FailureKind; message: string } | null> {
   const o = outputs.find((x) => x.name === to)!;
-  const r = await once(bytes, from, to);
+  const r = await once(bytes, from, to, undefined, co);
   if (isCrash(r)) return { kind: 'crash', message: String((r.error as Error)?.stack ?? r.error).split('\n').slice(0, 6).join('\n') };
   if (!(r instanceof Uint8Array)) return null;
   const v = validatorFor(to, o.binary);
   const bad = v ? v(r) : null;
   if (bad) return { kind: 'invalid', message: bad };
   if (chunk !== undefined) {
-    const r2 = await once(bytes, from, to, chunk);
+    const r2 = await once(bytes, from, to, chunk, co);
     if (!(r2 instanceof Uint8Array) || !sameBytes(r, r2)) return { kind: 'nondeterministic', message: `read size ${chunk} gave different bytes` };
   }
   return null;
@@ -185,19 +190,20 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
       const caseStart = Date.now();
       const { si, bytes, applied, effective, chunk } = makeCase(opts.seed, ai, c, own, ctx);
       for (const m of new Set(effective)) stats.mutations[m] = (stats.mutations[m] ?? 0) + 1;
+      const co = opts.randomOptions ? randomOptions(rng(mix(mix(mix(opts.seed, ai), c), 0x6f707473))) : undefined;
       const detOutput = c % chosenOutputs.length;
       for (let oi = 0; oi < chosenOutputs.length; oi++) {
         const o = chosenOutputs[oi]!;
         const withChunk = oi === detOutput ? chunk : undefined;
-        const bad = await verdict(bytes, a.name, o.name, withChunk);
+        const bad = await verdict(bytes, a.name, o.name, withChunk, co);
         stats.conversions += withChunk === undefined ? 1 : 2;
         if (!bad) continue;
         if (bad.kind === 'crash') stats.crashes++;
         else if (bad.kind === 'invalid') stats.invalid++;
         else stats.nondeterministic++;
-        const f: FuzzFailure = { input: a.name, output: o.name, sample: path.basename(files.get(a.name)![si]!), seed: opts.seed, case: c, kind: bad.kind, message: bad.message, mutations: applied };
+        const f: FuzzFailure = { input: a.name, output: o.name, sample: path.basename(files.get(a.name)![si]!), seed: opts.seed, case: c, kind: bad.kind, message: bad.message, mutations: applied, options: co };
         if (opts.saveDir) {
-          const small = await minimise(bytes, async (b) => (await verdict(b, a.name, o.name, withChunk))?.kind === bad.kind);
+          const small = await minimise(bytes, async (b) => (await verdict(b, a.name, o.name, withChunk, co))?.kind === bad.kind);
           const dir = path.join(opts.saveDir, `seed-${opts.seed}`);
           fs.mkdirSync(dir, { recursive: true });
           const base = path.join(dir, `${a.name}-case${c}-${o.name}-${bad.kind}`);
