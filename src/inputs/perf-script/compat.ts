@@ -19,7 +19,7 @@
  */
 import type { Report } from '../../model/diagnostics.js';
 import type { Frame } from '../../model/events.js';
-import { fastHeader } from './fast-header.js';
+import { HeaderScan } from './fast-header.js';
 import { scAsksAddr2line, scName, scSrclineText } from './frames.js';
 import { rootLabel, timeNs, type PerfOptions, type SampleHead, type SampleSink } from './records.js';
 import { LineCache } from './line-cache.js';
@@ -50,6 +50,19 @@ export class CompatRecords {
   /** After a header of another event, until the next blank line or header. */
   private skipping = false;
   private readonly askedDsos = new Set<string>();
+  private readonly scan = new HeaderScan();
+  /** The ids and label of the last header read by the scan. */
+  private readonly fast = { comm: '', tid: -1, tidLen: -1, pid: -1, pidLen: -1, pname: '' };
+  /** The timeline facts of the accepted header (a scanned one: `head` undefined, `headComm` set). */
+  private headComm: string | undefined;
+  private headPid: number | undefined;
+  private headTid = 0;
+  private headCpu: number | undefined;
+  private headEvent = '';
+  private lastComm = '';
+  private lastPid = '';
+  private lastTid = '';
+  private lastPname = '';
 
   constructor(
     private readonly sink: SampleSink,
@@ -59,7 +72,8 @@ export class CompatRecords {
     this.filter = o.eventFilter ?? '';
   }
 
-  private accept(comm: string, pid: string, tid: string, event: string | undefined, period: string | undefined, no: number): boolean {
+  /** `value`: the period as a number when the caller has read it. */
+  private accept(comm: string, pid: string, tid: string, event: string | undefined, period: string | undefined, no: number, value?: number): boolean {
     if (event !== undefined) {
       if (this.filter === '') this.filter = event;
       else if (event !== this.filter) {
@@ -68,12 +82,68 @@ export class CompatRecords {
         return false;
       }
     }
-    this.period = period === undefined || period === '' || period === '0' ? 1 : Number(period);
-    this.pname = rootLabel(comm, pid, tid, this.o);
+    // The Perl's `if (not $period) { $period = 1 }`: only '' and '0' are false (`00` counts 0).
+    this.period = period === undefined || period === '' || period === '0' ? 1 : (value ?? Number(period));
+    // Consecutive samples are mostly one thread's: its label is made once per run of them.
+    if (comm !== this.lastComm || pid !== this.lastPid || tid !== this.lastTid) {
+      this.lastComm = comm;
+      this.lastPid = pid;
+      this.lastTid = tid;
+      this.lastPname = rootLabel(comm, pid, tid, this.o);
+    }
+    this.pname = this.lastPname;
     this.java = this.pname.startsWith('java');
     this.headerNo = no;
     this.skipping = false;
     return true;
+  }
+
+  /**
+   * The header `this.scan` read: what `accept` does, cutting texts only where they differ from
+   * the previous header's (comm, ids, event).
+   */
+  private fastHeaderLine(no: number) {
+    const h = this.scan;
+    let event = this.filter;
+    if (event === '' || !h.is(h.eventStart, h.eventEnd, event)) {
+      event = h.cut(h.eventStart, h.eventEnd);
+      if (this.filter === '') this.filter = event;
+      else {
+        this.report('perf-script.other-event', no, `a sample of ${event}: only ${this.filter} is kept (--event-filter chooses)`);
+        this.skipping = true;
+        return;
+      }
+    }
+    // The Perl's `if (not $period) { $period = 1 }`: only '' and '0' are false (`00` counts 0).
+    this.period = h.periodStart < 0 || (h.period === 0 && h.periodEnd - h.periodStart === 1) ? 1 : h.period;
+    const f = this.fast;
+    // Same digits: same number and same length (perf prints no sign).
+    const same =
+      f.pname !== '' &&
+      h.tid === f.tid &&
+      h.tidEnd - h.tidStart === f.tidLen &&
+      h.pid === f.pid &&
+      h.pidEnd - h.pidStart === f.pidLen &&
+      h.is(0, h.commEnd, f.comm);
+    if (!same) {
+      f.comm = h.cut(0, h.commEnd);
+      f.tid = h.tid;
+      f.tidLen = h.tidEnd - h.tidStart;
+      f.pid = h.pid;
+      f.pidLen = h.pidEnd - h.pidStart;
+      f.pname = rootLabel(f.comm, h.pidStart >= 0 ? h.cut(h.pidStart, h.pidEnd) : '?', h.cut(h.tidStart, h.tidEnd), this.o);
+    }
+    this.pname = f.pname;
+    this.java = f.pname.startsWith('java');
+    this.headerNo = no;
+    this.skipping = false;
+    this.head = undefined;
+    this.headComm = f.comm;
+    this.headPid = h.pidStart >= 0 ? h.pid : undefined;
+    this.headTid = h.tid;
+    this.headCpu = h.cpu >= 0 ? h.cpu : undefined;
+    this.headEvent = event;
+    this.ns = h.ns;
   }
 
   line(s: string, no: number) {
@@ -83,26 +153,23 @@ export class CompatRecords {
     if (s.length === 0) {
       this.skipping = false;
       if (this.pname === undefined) return;
-      this.sink.emit(this.head, this.ns, this.headerNo, this.pname, this.period, this.trie.stack(this.node));
+      const frames = this.trie.stack(this.node);
+      if (this.head === undefined && this.headComm !== undefined) {
+        this.sink.sample(this.headComm, this.headPid, this.headTid, this.headCpu, this.headEvent, this.ns, this.headerNo, this.pname, this.period, frames);
+      } else this.sink.emit(this.head, this.ns, this.headerNo, this.pname, this.period, frames);
       this.node = 0;
       this.pname = undefined;
       return;
     }
     if (!isSpace(c0)) {
-      const f = fastHeader(s);
-      if (f) {
-        if (this.accept(f.comm, f.pidText ?? '?', f.tidText, f.event, f.periodText, no)) {
-          this.head = f;
-          this.ns = f.ns;
-        }
-        return;
-      }
+      if (this.scan.scan(s)) return this.fastHeaderLine(no);
       const h = scHeader(s);
       if (h) {
         if (this.accept(h.comm, h.pid, h.tid, h.event, h.period, no)) {
           const t = header(s);
           this.head = t;
           this.ns = timeNs(t?.time);
+          this.headComm = undefined;
         }
         return;
       }

@@ -102,10 +102,16 @@ export class SampleSink {
    * time when the header has one.
    */
   emit(h: SampleHead | undefined, ns: number | undefined, line: number, root: string, period: number, frames: Frame[], args?: Args) {
+    if (h) this.sample(h.comm, h.pid, h.tid, h.cpu, h.event, ns, line, root, period, frames, args);
+    else this.sample(root, undefined, 0, undefined, '', ns, line, root, period, frames, args);
+  }
+
+  /** The profile of the previous sample, shared when the next one has the same. */
+  private profile = { event: '', period: -1, root: '' };
+
+  sample(comm: string, pidOr: number | undefined, tid: number, cpu: number | undefined, event: string, ns: number | undefined, line: number, root: string, period: number, frames: Frame[], args?: Args) {
     this.start();
-    const comm = h ? h.comm : root;
-    const tid = h ? h.tid : 0;
-    const pid = h?.pid ?? tid;
+    const pid = pidOr ?? tid;
     let ts = ns !== undefined && !Number.isNaN(ns) ? ns : this.lastTs;
     if (ts > this.lastTs) this.lastTs = ts;
     const track = this.track(comm, pid, tid);
@@ -117,7 +123,8 @@ export class SampleSink {
       ts = prev;
     }
     this.lastTrackTs = ts;
-    const event = h?.event ?? '';
+    let profile = this.profile;
+    if (profile.event !== event || profile.period !== period || profile.root !== root) this.profile = profile = { event, period, root };
     const e: StackSample = {
       kind: 'sample',
       ts,
@@ -128,9 +135,9 @@ export class SampleSink {
       tid,
       comm,
       title: event || 'sample',
-      profile: { event, period, root },
+      profile,
     };
-    if (h?.cpu !== undefined) e.cpu = h.cpu;
+    if (cpu !== undefined) e.cpu = cpu;
     if (args) e.args = args;
     this.out.push(e);
     this.samples++;
