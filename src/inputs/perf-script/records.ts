@@ -15,7 +15,7 @@ import type { Args, Frame, StackSample, TraceEvent } from '../../model/events.js
 import { parseScaled } from '../../model/time.js';
 import { name, type NameOptions } from './frames.js';
 import { LineCache } from './line-cache.js';
-import { fastHeader } from './fast-header.js';
+import { HeaderScan } from './fast-header.js';
 import { StackTrie } from './stack-trie.js';
 import { frame, header, isSpace, srcline, stripOffset } from './tokenize.js';
 
@@ -173,6 +173,9 @@ export class PerfRecords {
   private inRecordFrames = false;
   /** After a header of another event, until the next blank line or header. */
   private skipping = false;
+  private readonly scan = new HeaderScan();
+  /** The previous scanned header's texts and label. */
+  private readonly last = { comm: '', pid: undefined as number | undefined, tid: -1, event: '', root: '' };
 
   constructor(
     private readonly sink: SampleSink,
@@ -229,6 +232,18 @@ export class PerfRecords {
     const c0 = s.charCodeAt(0);
     if (c0 === 35 /* # */) return;
     if (isSpace(c0)) {
+      const r0 = this.rec;
+      if (r0 !== undefined) {
+        // A line this stack prefix has read before: known to be a callchain line (no scan).
+        const e = (r0.java ? this.javaCache : this.cache).get(r0.node, s);
+        if (e !== undefined && e.value >= 0) {
+          if (e.child < 0) e.child = this.trie.child(r0.node, e.value);
+          r0.prevNode = r0.node;
+          r0.node = e.child;
+          this.inRecordFrames = true;
+          return;
+        }
+      }
       let i = 1;
       while (i < n && isSpace(s.charCodeAt(i))) i++;
       if (i === n) return this.flush();
@@ -250,10 +265,7 @@ export class PerfRecords {
         }
         if (this.inRecordFrames) return this.srclineLine(s);
       }
-    } else {
-      const f = fastHeader(s);
-      if (f) return this.headerLine(f, f.ns, f.period, '', no);
-    }
+    } else if (this.scan.scan(s)) return this.scannedHeader(no);
     const h = header(s);
     if (h) return this.headerLine(h, timeNs(h.time), h.period, h.rest, no);
     if (frame(s)) this.report('perf-script.frame-outside-record', no);
@@ -273,7 +285,23 @@ export class PerfRecords {
     if (changed.some((f, i) => f !== g[i])) r.node = this.trie.child(r.prevNode, this.trie.groupId(changed));
   }
 
-  private headerLine(h: SampleHead, ns: number | undefined, period: number | undefined, rest: string, no: number) {
+  /** A header of the common layout: texts cut only where they differ from the previous one's. */
+  private scannedHeader(no: number) {
+    const h = this.scan;
+    const l = this.last;
+    if (!h.is(h.eventStart, h.eventEnd, l.event)) l.event = h.cut(h.eventStart, h.eventEnd);
+    const pid = h.pidStart >= 0 ? h.pid : undefined;
+    if (l.root === '' || h.tid !== l.tid || pid !== l.pid || !h.is(0, h.commEnd, l.comm)) {
+      l.comm = h.cut(0, h.commEnd);
+      l.tid = h.tid;
+      l.pid = pid;
+      l.root = rootLabel(l.comm, pid !== undefined ? String(pid) : '?', String(h.tid), this.o);
+    }
+    const head: SampleHead = { comm: l.comm, pid, tid: h.tid, cpu: h.cpu >= 0 ? h.cpu : undefined, event: l.event };
+    this.headerLine(head, h.ns, h.periodStart >= 0 ? h.period : undefined, '', no, l.root);
+  }
+
+  private headerLine(h: SampleHead, ns: number | undefined, period: number | undefined, rest: string, no: number, root?: string) {
     this.flush();
     this.skipping = false;
     if (!this.accepts(h.event, no)) {
@@ -286,7 +314,7 @@ export class PerfRecords {
       ns,
       period: period && period > 0 ? period : 1,
       line: no,
-      root: rootLabel(h.comm, pid, String(h.tid), this.o),
+      root: root ?? rootLabel(h.comm, pid, String(h.tid), this.o),
       java: h.comm.startsWith('java'),
       node: 0,
       prevNode: 0,
