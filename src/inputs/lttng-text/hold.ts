@@ -10,7 +10,7 @@
  *   track still sees its times in order (`CpuHold`). What waits is bounded over all CPUs; past
  *   the bound, or at the end, the records go to the CPU's pseudo-thread.
  */
-import { HoldQueue } from '../../model/hold-queue.js';
+import { type HoldLimits, HoldQueue } from '../../model/hold-queue.js';
 import { type Context, type CpuState, cpuOf } from './context.js';
 import { dispatch } from './dispatch.js';
 import { type Domain, domainOf, Op } from './meaning.js';
@@ -66,11 +66,16 @@ export class StartHold {
 const hasThreadContext = (r: LttngRecord) => r.ctx !== undefined && (r.ctx.vtid !== undefined || r.ctx.tid !== undefined);
 
 export class CpuHold {
-  private readonly waiting = new HoldQueue<number, LttngRecord>({ count: PENDING_LIMIT, bytes: PENDING_BYTES });
+  private readonly waiting: HoldQueue<number, LttngRecord>;
   /** False once the bound was passed: no CPU waits any more. */
   private holding = true;
 
-  constructor(private readonly cx: Context) {}
+  constructor(
+    private readonly cx: Context,
+    limits: HoldLimits = { count: PENDING_LIMIT, bytes: PENDING_BYTES },
+  ) {
+    this.waiting = new HoldQueue(limits);
+  }
 
   /** A record with its time set: handled now, or held until its CPU's task is known. */
   route(r: LttngRecord, dom: Domain): void {
@@ -101,7 +106,9 @@ export class CpuHold {
 
   private hold(r: LttngRecord, cpu: number): void {
     if (this.waiting.push(cpu, r, r.chars + RECORD_BYTES)) return;
-    const what = this.waiting.count > PENDING_LIMIT ? `more than ${PENDING_LIMIT} events` : `more than ${PENDING_BYTES >> 20} MiB of events`;
+    const { count, bytes } = this.waiting.limits;
+    const size = bytes >= 2 ** 20 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${bytes} bytes`;
+    const what = this.waiting.count > count ? `more than ${count} events` : `more than ${size} of events`;
     this.cx.report('lttng-text.pending-overflow', r.line, `${what} before the first sched_switch of some CPUs: their task stays unknown`);
     this.holding = false;
     this.flush(false);
