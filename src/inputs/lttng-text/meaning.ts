@@ -150,16 +150,16 @@ export function meaningOf(name: string, dom: Domain): Meaning {
   }
 }
 
-/** Meanings by (domain, name), each worked out once. */
+/** Meanings by domain and name, each worked out once (no key string built per record). */
 export class Meanings {
-  private readonly known = new Map<string, Meaning>();
+  private readonly known: Record<Domain, Map<string, Meaning>> = { kernel: new Map(), ust: new Map(), perf: new Map(), dpdk: new Map() };
 
   get(name: string, dom: Domain): Meaning {
-    const key = dom === 'kernel' ? name : `${dom}\u0000${name}`;
-    let m = this.known.get(key);
+    const known = this.known[dom];
+    let m = known.get(name);
     if (!m) {
       m = meaningOf(name, dom);
-      this.known.set(key, m);
+      known.set(name, m);
     }
     return m;
   }
