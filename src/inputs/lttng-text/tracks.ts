@@ -61,9 +61,9 @@ export function trackOf(cx: Context, r: LttngRecord, dom: Domain, cpu: number): 
   if (cpu < 0) return cx.b.global('events');
   const cs = cx.cpuState(cpu);
   const running = tasks.current(cpu);
-  if (running >= 0) return tasks.track(running, cpu);
-  cs.unknownTask++;
-  return cx.b.cpuThread(cpu);
+  // Not known: the CPU's pseudo-thread (the table's choice for a task below 0).
+  if (running < 0) cs.unknownTask++;
+  return tasks.track(running, cpu);
 }
 
 /** A record as an instant with all its fields (and contexts) as args. */
