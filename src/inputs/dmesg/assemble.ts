@@ -7,7 +7,7 @@ import type { Args } from '../../model/events.js';
 import { MAX_FRAMES, type RawFrame } from '../../model/stacks.js';
 import { emit } from './emit.js';
 import { prose } from './incident.js';
-import { MAX_GAP, newBlock, sectionContext, type Block, type CallerState, type DmesgState } from './state.js';
+import { copyFrame, MAX_GAP, newBlock, sectionContext, type Block, type CallerState, type DmesgState } from './state.js';
 import type { Item } from './tokens.js';
 
 /** Reports the held foreign lines as `code` and forgets them. */
@@ -94,7 +94,7 @@ export function addItems(c: DmesgState, st: CallerState, blk: Block, items: Item
       if (it.kind === 'open' && it.section === 'NMI' && blk.frames.length === 0) blk.faultAfterNmi = true;
       else placeFault(c, st, blk, no);
     }
-    if (it.kind === 'frame') addFrame(c, st, blk, { ...it.frame }, no, false);
+    if (it.kind === 'frame') addFrame(c, st, blk, copyFrame(it.frame), no, false);
     else if (it.kind === 'open') {
       blk.sections.push(it.section);
       blk.context = sectionContext(it.section);
@@ -133,15 +133,15 @@ export function fault(c: DmesgState, st: CallerState, frame: RawFrame, no: numbe
   if (blk) {
     flushGap(c, st, 'dmesg.interleaved');
     placeFault(c, st, blk, no);
-    addFrame(c, st, blk, { ...frame }, no, true);
+    addFrame(c, st, blk, copyFrame(frame), no, true);
     return;
   }
   if (st.afterEnd) {
     c.report('dmesg.registers', no, 'the faulting location repeated after the end of the report');
     return;
   }
-  if (st.fault && no - st.fault.line <= 2) st.fault.frames.push({ ...frame });
-  else st.fault = { frames: [{ ...frame }], line: no, ts };
+  if (st.fault && no - st.fault.line <= 2) st.fault.frames.push(copyFrame(frame));
+  else st.fault = { frames: [copyFrame(frame)], line: no, ts };
 }
 
 /** A faulting location nobody's trace used: a report cut before its call trace. */
@@ -161,13 +161,13 @@ export function arm(c: DmesgState, st: CallerState, callee: RawFrame, caller: Ra
   if (!blk) blk = openBlock(c, st, no, ts, false);
   else flushGap(c, st, 'dmesg.interleaved');
   placeFault(c, st, blk, no);
-  const f = { ...callee };
+  const f = copyFrame(callee);
   const prev = blk.armCaller;
   if (prev && blk.armInline && blk.armCallee === f.name) {
     // Symbolised output: `(f) from (g file.c:1 [inline])` then `(f) from (h+0x..)` again. g was
     // inlined into h: a frame between f (already added) and h.
     addFrame(c, st, blk, prev, no, false);
-    blk.armCaller = caller ? { ...caller } : undefined;
+    blk.armCaller = caller ? copyFrame(caller) : undefined;
     blk.armInline = inline;
     return;
   }
@@ -182,7 +182,7 @@ export function arm(c: DmesgState, st: CallerState, callee: RawFrame, caller: Ra
     addFrame(c, st, blk, prev, no, false);
   }
   addFrame(c, st, blk, f, no, false);
-  blk.armCaller = caller ? { ...caller } : undefined;
+  blk.armCaller = caller ? copyFrame(caller) : undefined;
   blk.armInline = inline;
   blk.armCallee = f.name;
 }

@@ -17,7 +17,8 @@ const RE_SLAB_BUG = /^BUG [^\s()]+ \([^)]*\): \S/;
 
 export function classifyHeader(s: string): Token | null {
   if (!HEADER_START.has(s.charCodeAt(0))) {
-    if (RE_DIE.test(s)) return { t: 'header', reason: 'Oops', title: title(s), refine: true };
+    // `invalid opcode: 0000 [#1] SMP`; the regular expression only where its ` [#` is.
+    if (s.includes(' [#') && RE_DIE.test(s)) return { t: 'header', reason: 'Oops', title: title(s), refine: true };
     return anywhereHeader(s);
   }
   // Ordered by how often they occur.

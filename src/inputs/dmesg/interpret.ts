@@ -34,7 +34,7 @@ import { checkTotal, dropPendingCount } from './histogram.js';
 import { touchIncident } from './incident.js';
 import { infoEvent } from './info.js';
 import { newPrefix, stripPrefix } from './prefix.js';
-import { MAX_CALLERS, newCallerState, newDmesgState, type CallerState, type DmesgState } from './state.js';
+import { newDmesgState, type CallerState, type DmesgState } from './state.js';
 import { tokenize, type Token, type TokenizeFlags } from './tokenize.js';
 
 const TEXT: Token = { t: 'text' };
@@ -64,8 +64,7 @@ export class DmesgParser implements InputParser {
     const c = this.c;
     dropPendingCount(c);
     finishState(c, c.main);
-    for (const st of c.callers.values()) finishState(c, st);
-    c.callers.clear();
+    for (const st of c.callers.drain()) finishState(c, st);
     checkTotal(c);
     const evs = this.take();
     this.dumps.end(evs);
@@ -85,22 +84,7 @@ export class DmesgParser implements InputParser {
 
   private stateFor(caller: string): CallerState {
     const c = this.c;
-    if (!caller) return c.main;
-    let st = c.callers.get(caller);
-    if (st) {
-      // Keep the map in least-recently-used order.
-      c.callers.delete(caller);
-      c.callers.set(caller, st);
-      return st;
-    }
-    if (c.callers.size >= MAX_CALLERS) {
-      const [k, old] = c.callers.entries().next().value as [string, CallerState];
-      finishState(c, old);
-      c.callers.delete(k);
-    }
-    st = newCallerState();
-    c.callers.set(caller, st);
-    return st;
+    return caller ? c.callers.get(caller, (old) => finishState(c, old)) : c.main;
   }
 
   /** A line of an ftrace dump goes to the dump reader (true); a report line cuts a dump short. */

@@ -5,6 +5,7 @@
 import type { Report } from '../../model/diagnostics.js';
 import type { TraceSink } from '../../model/sink.js';
 import type { RawFrame, StackBuilder } from '../../model/stacks.js';
+import { CallerStates } from './callers.js';
 
 /**
  * A report whose traces were printed ends at `---[ end trace`, at the next report, or when the
@@ -121,7 +122,7 @@ export interface DmesgState {
   /** The state of lines without a caller id. */
   readonly main: CallerState;
   /** Per caller id, in least-recently-used order. */
-  readonly callers: Map<string, CallerState>;
+  readonly callers: CallerStates<CallerState>;
   /** Task names by pid (bounded). */
   readonly names: Map<number, string>;
   /** The report begun last in any task's or CPU's output. */
@@ -134,6 +135,14 @@ export interface DmesgState {
 
 const SECTION_CONTEXT: Record<string, string> = { IRQ: 'irq', NMI: 'nmi', SOFTIRQ: 'softirq', TASK: 'task' };
 export const sectionContext = (name: string) => SECTION_CONTEXT[name] ?? name.toLowerCase();
+
+/**
+ * A frame of a block: a copy (tokens and remembered stacks stay as they were) with every field
+ * present, so that all frames share one object shape and reading them stays fast.
+ */
+export function copyFrame(f: RawFrame): RawFrame {
+  return { name: f.name, offset: f.offset, module: f.module, unreliable: f.unreliable, context: f.context };
+}
 
 export function newBlock(line: number, ts: number | undefined, headed: boolean): Block {
   return {
@@ -178,7 +187,7 @@ export function newDmesgState(report: Report, sink: TraceSink, stacks: StackBuil
     sink,
     stacks,
     main: newCallerState(),
-    callers: new Map(),
+    callers: new CallerStates(MAX_CALLERS, newCallerState),
     names: new Map(),
     lastIncident: undefined,
     lastStacks: new Map(),
