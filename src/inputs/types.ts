@@ -1,14 +1,13 @@
 import type { Report } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
+import type { StackOptions } from '../model/stacks.js';
 
-/** Options every input adapter may read (all optional; adapters ignore what does not apply). */
-export interface InputOptions {
-  /** Stack inputs: keep `+0x1a/0x40` offsets on frames (default false). */
-  offsets?: boolean;
-  /** Stack inputs: keep `?` unreliable frames (default false, see the README). */
-  unreliable?: boolean;
-  /** Stack inputs: keep `[module]` suffixes on frame names (default true). */
-  modules?: boolean;
+/**
+ * Options every input adapter may read (all optional; adapters ignore what does not apply).
+ * Stack inputs read the frame options (`offsets`, `unreliable`, `modules`) the model's
+ * `StackOptions` declares.
+ */
+export interface InputOptions extends Partial<StackOptions> {
   /** perf-script: folded root `comm-pid` (stackcollapse-perf.pl `--pid`). */
   withPid?: boolean;
   /** perf-script: folded root `comm-pid/tid` (stackcollapse-perf.pl `--tid`). */
