@@ -161,6 +161,8 @@ export const batchCommand: Command<BatchArgs> = ({ io, done, usage }) => {
           inputOptions: inputOptionsFrom(a),
           filters,
           signal: ac.signal,
+          // The summary is all this command prints: the entries stay in the manifest file.
+          keepEntries: false,
           onEntry: (e) => {
             files++;
             if (lines) io.stderr(describe(e) + '\n');
