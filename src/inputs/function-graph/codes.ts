@@ -1,6 +1,7 @@
 /**
- * The diagnostic codes of the `function-graph` input (function_graph text): code → [default severity, what it
- * means]. The registry merges them with the codes every input shares (`src/model/diagnostics.ts`).
+ * The diagnostic codes of the `function-graph` input (function_graph text): code → [default
+ * severity, what it means]. The registry merges them with the codes every input shares
+ * (`src/model/diagnostics.ts`).
  */
 import { defineCodes } from '../../model/diagnostics.js';
 
