@@ -8,6 +8,8 @@ import type { Args } from '../../model/events.js';
 import { SliceBuilder } from '../../model/slices.js';
 import { TaskTable } from '../../model/tasks.js';
 import type { ParseContext } from '../types.js';
+// The codes every handler reports are declared when this module loads, whoever imports it.
+import './codes.js';
 import { Meanings } from './meaning.js';
 import { Nesting } from './nesting.js';
 import type { LttngRecord } from './record.js';
