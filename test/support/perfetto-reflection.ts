@@ -1,4 +1,9 @@
 /**
+ * The reference Perfetto writer for tests: the same packets as src/outputs/perfetto/, built as
+ * JS objects and encoded by protobufjs's reflection encoder from proto/. The encoding test
+ * (test/perfetto-encoding.test.ts) checks that the writer's hand-encoded bytes decode to the same
+ * messages as this one's, on every sample of every input.
+ *
  * Perfetto protobuf trace (`Trace { repeated TracePacket packet = 1 }`) written packet by packet
  * with protobufjs from the proto2 subset in `proto/` (field numbers as in Perfetto's schema).
  *
@@ -15,24 +20,13 @@
  * tracks, thread states and wake-ups. Stack samples become PerfSamples (one per observation) plus
  * an instant carrying the whole call stack inline.
  */
-import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
-import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
-import { MAX_SAMPLES_PER_STACK, MAX_SAMPLES_TOTAL } from '../model/limits.js';
-import { frameLabel, traceMetadata } from './common.js';
-import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
+import type protobuf from 'protobufjs';
+import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../../src/model/events.js';
+import { MAX_SAMPLES_PER_STACK, MAX_SAMPLES_TOTAL } from '../../src/model/limits.js';
+import { frameLabel, traceMetadata } from '../../src/outputs/common.js';
+import type { OutputOptions, OutputWriter } from '../../src/outputs/types.js';
 
-const PROTO_PATH = fileURLToPath(new URL('../../proto/perfetto_trace_subset.proto', import.meta.url));
-
-let root: protobuf.Root | undefined;
-/** The loaded schema (loadSync + resolveAll, so `[packed = true]` is honoured). */
-export function perfettoSchema(): protobuf.Root {
-  if (!root) {
-    root = protobuf.loadSync(PROTO_PATH);
-    root.resolveAll();
-  }
-  return root;
-}
+import { perfettoSchema } from '../../src/outputs/perfetto/index.js';
 
 const SEQ = 1;
 /** Sequence of the first track; track id N writes on FIRST_TRACK_SEQ + N. */
@@ -448,13 +442,10 @@ class PerfettoWriter implements OutputWriter {
   }
 }
 
-export const perfetto: OutputAdapter = {
-  name: 'perfetto',
-  description: 'Perfetto protobuf trace (ui.perfetto.dev, trace_processor)',
-  extensions: ['.pftrace', '.perfetto-trace', '.perfetto', '.pb'],
-  binary: true,
-  createWriter: (o) => new PerfettoWriter(o),
-};
+/** A reflection-encoding writer with the options an output writer gets. */
+export function createReflectionWriter(o: OutputOptions): OutputWriter {
+  return new PerfettoWriter(o);
+}
 
 /** TrackEvent flow fields of a slice begin (flow_ids 47, terminating_flow_ids 48), if any. */
 function flowsOf(e: Extract<TraceEvent, { kind: 'begin' }>): Packet | undefined {
