@@ -15,6 +15,8 @@ export class ByteOut {
   pos = 0;
   /** First byte not handed out yet. */
   start = 0;
+  /** UTF-8 bytes written beyond the UTF-16 length of the text they encode (non-ASCII text). */
+  utf16Excess = 0;
 
   constructor(size = CHUNK_BYTES) {
     this.buf = Buffer.allocUnsafe(size);
@@ -24,7 +26,7 @@ export class ByteOut {
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const used = this.pos - this.start;
-    const nb = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, 2 * (used + n)));
+    const nb = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, used + n + (used >> 1)));
     this.buf.copy(nb, 0, this.start, this.pos);
     this.moved(this.start);
     this.buf = nb;
@@ -89,7 +91,9 @@ export class ByteOut {
   private utf8Slow(s: string, from: number): void {
     const rest = from === 0 ? s : s.slice(from);
     this.ensure(Buffer.byteLength(rest, 'utf8'));
-    this.pos += this.buf.write(rest, this.pos, 'utf8');
+    const n = this.buf.write(rest, this.pos, 'utf8');
+    this.pos += n;
+    this.utf16Excess += n - rest.length;
   }
 
   /** A safe integer in decimal, as String(n) prints it. */
