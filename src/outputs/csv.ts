@@ -25,161 +25,20 @@
  * Rows are written from templates into one buffer as they are made; the waiting ones are sorted
  * by keys kept in typed arrays, so a row costs no object or string.
  */
-import type { Args, TraceEvent, TrackInfo } from '../model/events.js';
+import type { TraceEvent, TrackInfo } from '../model/events.js';
 import { ByteOut } from './byte-out.js';
 import { frameLabel, softirqName } from './common.js';
-import { jsonObject, jsonValue } from './json-text.js';
+import { argsCell, closeArgs, csvText, formulaStart, member, num, openArgs, plainCell, text } from './csv-cells.js';
+import { HeldRows } from './csv-rows.js';
+
+export { csvText };
 import type { OutputAdapter, OutputWriter } from './types.js';
 
 export const CSV_COLUMNS = ['kind', 'ts_ns', 'dur_ns', 'cpu', 'pid', 'tid', 'comm', 'depth', 'name', 'category', 'value', 'stack', 'args'] as const;
 
-function formulaStart(c: number): boolean {
-  // = + - @ TAB CR LF, and their full-width forms (spreadsheets read ＝ as =).
-  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || c === 10 || c === 0xff1d || c === 0xff0b || c === 0xff0d || c === 0xff20;
-}
-
-/** Quotes a text cell and defuses formula starts. */
-export function csvText(s: string): string {
-  if (s.length > 0 && formulaStart(s.charCodeAt(0))) s = `'${s}`;
-  if (/[",\r\n]/.test(s)) return `"${s.replace(/"/g, '""')}"`;
-  return s;
-}
-
-/** Printable ASCII with no `"` or `,`: written into a cell as it is (after the first character's check). */
-function plainCell(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x2c) return false;
-  }
-  return true;
-}
-
-/** A text cell, as csvText gives it. */
-function text(o: ByteOut, s: string): void {
-  if (plainCell(s) && !(s.length > 0 && formulaStart(s.charCodeAt(0)))) o.ascii(s);
-  else o.utf8(csvText(s));
-}
-
-/** A number cell, as String() prints it. */
-function num(o: ByteOut, n: number | undefined): void {
-  if (n === undefined) return;
-  if (Number.isSafeInteger(n)) o.int(n);
-  else o.ascii(String(n));
-}
-
-/** The args cell: the JSON of `a` as one CSV text cell (empty without arguments). */
-function argsCell(o: ByteOut, a: Args | Record<string, unknown> | undefined): void {
-  if (!a) return;
-  let any = false;
-  for (const k in a) {
-    if (Object.prototype.hasOwnProperty.call(a, k)) {
-      any = true;
-      break;
-    }
-  }
-  if (!any) return;
-  const mark = o.pos - o.start;
-  o.ascii('"');
-  if (jsonObject(o, a as Record<string, unknown>, true) === 0) {
-    o.pos = o.start + mark;
-    o.ascii('{}');
-  } else o.ascii('"');
-}
-
-/** `""key"":value` members of an args cell being written (no comma while `first`); false once one is written. */
-function member(o: ByteOut, first: boolean, key: string, v: unknown): boolean {
-  if (v === undefined) return first;
-  o.ascii(first ? `""${key}"":` : `,""${key}"":`);
-  jsonValue(o, v, true);
-  return false;
-}
-
-/** Opens an args cell written member by member; returns where it began. */
-function openArgs(o: ByteOut): number {
-  const mark = o.pos - o.start;
-  o.ascii('"{');
-  return mark;
-}
-
-/** Closes it: an object left empty is `{}`, unquoted, as csvText(JSON.stringify({})) gives. */
-function closeArgs(o: ByteOut, mark: number, empty: boolean): void {
-  if (empty) {
-    o.pos = o.start + mark;
-    o.ascii('{}');
-  } else o.ascii('}"');
-}
-
 /** Rows waiting for their turn before the oldest are written out of turn. */
 export const HELD_ROWS = 1 << 17;
 const OTHER_RANK = 1 << 20;
-
-/**
- * The waiting rows: their bytes one after another in one buffer, in arrival order, and their
- * sort keys in typed arrays (arrival order breaks ties, so it needs no key of its own).
- */
-class HeldRows {
-  readonly buf = new ByteOut();
-  n = 0;
-  ts = new Float64Array(1024);
-  rank = new Int32Array(1024);
-  track = new Int32Array(1024);
-  /** Where each row begins in `buf` (it ends where the next begins). */
-  at = new Uint32Array(1024);
-
-  add(ts: number, rank: number, track: number, at: number) {
-    if (this.n === this.ts.length) this.grow();
-    const i = this.n++;
-    this.ts[i] = ts;
-    this.rank[i] = rank;
-    this.track[i] = track;
-    this.at[i] = at;
-  }
-
-  private grow() {
-    const m = Math.ceil(this.ts.length * 1.5);
-    const grown = <T extends Float64Array | Int32Array | Uint32Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    this.ts = grown(this.ts, new Float64Array(m));
-    this.rank = grown(this.rank, new Int32Array(m));
-    this.track = grown(this.track, new Int32Array(m));
-    this.at = grown(this.at, new Uint32Array(m));
-  }
-
-  end(i: number): number {
-    return i + 1 < this.n ? this.at[i + 1]! : this.buf.pos;
-  }
-
-  /** Row indices in time order (then depth, lane, arrival). */
-  sorted(): Uint32Array {
-    const idx = new Uint32Array(this.n);
-    for (let i = 0; i < this.n; i++) idx[i] = i;
-    const { ts, rank, track } = this;
-    return idx.sort((a, b) => ts[a]! - ts[b]! || rank[a]! - rank[b]! || track[a]! - track[b]! || a - b);
-  }
-
-  /** Drops the rows marked in `gone`; the others move to the front, still in arrival order. */
-  compact(gone: Uint8Array) {
-    const b = this.buf.buf;
-    let j = 0;
-    let to = 0;
-    for (let i = 0; i < this.n; i++) {
-      if (gone[i]) continue;
-      const from = this.at[i]!;
-      const end = this.end(i);
-      b.copyWithin(to, from, end);
-      this.ts[j] = this.ts[i]!;
-      this.rank[j] = this.rank[i]!;
-      this.track[j] = this.track[i]!;
-      this.at[j] = to;
-      to += end - from;
-      j++;
-    }
-    this.n = j;
-    this.buf.pos = to;
-  }
-}
 
 interface Who {
   cpu: string;
