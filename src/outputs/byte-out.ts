@@ -55,9 +55,23 @@ export class ByteOut {
   }
 
   bytes(b: Uint8Array): void {
-    this.ensure(b.length);
+    const n = b.length;
+    this.ensure(n);
+    if (n <= 32) {
+      const buf = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) buf[p++] = b[i]!;
+      this.pos = p;
+      return;
+    }
     this.buf.set(b, this.pos);
-    this.pos += b.length;
+    this.pos += n;
+  }
+
+  /** Bytes `from`..`to` of `src`, with no view made of them. */
+  copyRange(src: Buffer, from: number, to: number): void {
+    this.ensure(to - from);
+    this.pos += src.copy(this.buf, this.pos, from, to);
   }
 
   /** A string known to be ASCII (templates, digits). */

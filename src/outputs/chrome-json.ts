@@ -43,8 +43,8 @@ class ChromeWriter implements OutputWriter, LaneHost {
   private started = false;
   private info: TraceInfo | undefined;
   private readonly tracks: TrackInfo[] = [];
-  /** pid/tid of each track id. */
-  private readonly ids: { pid: number; tid: number }[] = [];
+  /** pid/tid of each track id, and its `"pid":…,"tid":…` members. */
+  private readonly ids: { pid: number; tid: number; pt: Buffer }[] = [];
   private readonly namedPids = new Map<number, string>();
   private lastTs = 0;
   /** Scheduler and interrupt events, on lanes of the CPUs process. */
@@ -161,17 +161,13 @@ class ChromeWriter implements OutputWriter, LaneHost {
       tid = LANE_TID_BASE + t.id;
       this.processName(pid, t.kind === 'cpu' ? 'CPUs' : 'Global');
     }
-    this.ids[t.id] = { pid, tid };
+    this.ids[t.id] = { pid, tid, pt: Buffer.from(`"pid":${pid},"tid":${tid}`, 'utf8') };
     this.meta('thread_name', pid, tid, t.name);
     if (t.kind === 'cpu') this.sortIndex(pid, tid, t.cpu);
   }
 
   private pt(o: ByteOut, track: number) {
-    const id = this.ids[track]!;
-    o.ascii('"pid":');
-    tpl(o, id.pid);
-    o.ascii(',"tid":');
-    tpl(o, id.tid);
+    o.bytes(this.ids[track]!.pt);
   }
 
   push(events: TraceEvent[]): Uint8Array | null {

@@ -57,6 +57,8 @@ class CsvWriter implements OutputWriter {
   private header = false;
   private readonly out = new ByteOut();
   private readonly held = new HeldRows();
+  /** The rows of the last release, waiting to be returned. */
+  private released: Buffer | undefined;
   /** Per track: start times of the open slices (outermost first). */
   private readonly open = new Map<number, number[]>();
   private readonly irqOpen = new Map<string, { ts: number; name: string; args: Record<string, unknown> }>();
@@ -110,13 +112,26 @@ class CsvWriter implements OutputWriter {
     const gone = new Uint8Array(h.n);
     let bytes = 0;
     for (let k = 0; k < n; k++) bytes += h.end(idx[k]!) - h.at[idx[k]!]!;
-    this.out.ensure(bytes);
+    // A large release gets a buffer of its own, of its exact size, freed once written.
+    const head = this.out.take();
+    const big = Buffer.allocUnsafe((head?.length ?? 0) + bytes);
+    let p = head ? head.copy(big, 0) : 0;
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
-      this.out.bytes(src.subarray(h.at[i]!, h.end(i)));
+      p += src.copy(big, p, h.at[i]!, h.end(i));
       gone[i] = 1;
     }
+    this.released = big;
     h.compact(gone);
+  }
+
+  /** What a push or the end returns: a release, then anything written after it. */
+  private take(): Uint8Array | null {
+    const rest = this.out.take();
+    const big = this.released;
+    if (!big) return rest;
+    this.released = undefined;
+    return rest ? Buffer.concat([big, rest]) : big;
   }
 
   private who(track: number): Who {
@@ -136,7 +151,7 @@ class CsvWriter implements OutputWriter {
   push(events: TraceEvent[]): Uint8Array | null {
     for (let i = 0; i < events.length; i++) this.event(events[i]!);
     this.release(false);
-    return this.out.take();
+    return this.take();
   }
 
   private event(e: TraceEvent) {
@@ -338,7 +353,7 @@ class CsvWriter implements OutputWriter {
     }
     this.irqOpen.clear();
     this.release(true);
-    return this.out.take() ?? new Uint8Array(0);
+    return this.take() ?? new Uint8Array(0);
   }
 }
 

@@ -6,15 +6,6 @@
 import { nsToUsString } from '../model/time.js';
 import type { ByteOut } from './byte-out.js';
 
-/** Whether `s` is plain printable ASCII with nothing to escape in JSON (and no `"` for CSV). */
-function plain(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
-}
-
 /** A JSON string literal. */
 export function jsonString(out: ByteOut, s: string, csv = false): void {
   if (typeof s !== 'string') {
@@ -23,19 +14,25 @@ export function jsonString(out: ByteOut, s: string, csv = false): void {
   }
   const n = s.length;
   out.ensure(n + 4);
-  if (plain(s)) {
-    const buf = out.buf;
-    let p = out.pos;
-    if (csv) buf[p++] = 0x22;
-    buf[p++] = 0x22;
-    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
-    buf[p++] = 0x22;
-    if (csv) buf[p++] = 0x22;
-    out.pos = p;
-    return;
+  const buf = out.buf;
+  const start = out.pos;
+  let p = start;
+  if (csv) buf[p++] = 0x22;
+  buf[p++] = 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+      // Something to escape or encode: JSON.stringify decides.
+      const j = JSON.stringify(s);
+      out.pos = start;
+      out.utf8(csv ? j.replace(/"/g, '""') : j);
+      return;
+    }
+    buf[p++] = c;
   }
-  const j = JSON.stringify(s);
-  out.utf8(csv ? j.replace(/"/g, '""') : j);
+  buf[p++] = 0x22;
+  if (csv) buf[p++] = 0x22;
+  out.pos = p;
 }
 
 /** A number as JSON.stringify writes it (null when not finite). */

@@ -180,23 +180,6 @@ export class ProtoWriter extends ByteOut {
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
-  /** bytes field. */
-  blob(field: number, b: Uint8Array): void {
-    this.key(field, LEN);
-    this.varint(b.length);
-    this.bytes(b);
-  }
-
-  /** bytes field holding a string's UTF-8. */
-  utf8Bytes(field: number, s: string): void {
-    this.string(field, s);
-  }
-
-  /** Bytes already encoded as a whole field (key included). */
-  raw(b: Uint8Array): void {
-    this.bytes(b);
-  }
-
   /** Opens a nested message (or a packed run) as field `field`. */
   open(field: number): void {
     this.key(field, LEN);
@@ -222,10 +205,5 @@ export class ProtoWriter extends ByteOut {
     this.pos = at;
     this.varint(len);
     this.pos = end;
-  }
-
-  /** Nested messages still open (0 between packets). */
-  get depth(): number {
-    return this.stack.length;
   }
 }
