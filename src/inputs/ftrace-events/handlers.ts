@@ -9,13 +9,14 @@
  * lanes, work items on the worker's thread; `cpu_frequency`/`cpu_idle` counters.
  */
 import type { Report } from '../../model/diagnostics.js';
-import type { Args, TraceEvent } from '../../model/events.js';
+import type { Args, SliceBegin, SliceEnd, TraceEvent } from '../../model/events.js';
 import { CAT } from '../../model/events.js';
 import type { SliceBuilder } from '../../model/slices.js';
 import type { TaskTable } from '../../model/tasks.js';
 import { parseBlock, parseKv, parseSwitch, parseSyscallArgs, parseWakeup } from './fields.js';
 import type { KeyedSlices } from './lanes.js';
 import { contextOf, type Meaning, Op } from './meaning.js';
+import { x86_64Syscall } from './syscalls-x86_64.js';
 
 /** One event line, as the handlers see it. */
 export interface Ev {
@@ -38,6 +39,8 @@ export class Handlers {
   private readonly lastNext = new Map<number, { tid: number; comm: string }>();
   /** Latest time given to each CPU's sched and interrupt events. */
   private readonly laneTs = new Map<number, number>();
+  /** Raw syscall numbers are x86_64's (the trace says so, or says no architecture). */
+  x86_64 = true;
 
   constructor(
     private readonly b: SliceBuilder,
@@ -127,19 +130,28 @@ export class Handlers {
         return;
       }
       case Op.RawSysEnter: {
+        // `NR 0 (3, 7ffd…, 340, 0, 0, 0)` (kernel, trace-cmd); `id=0x0 (0) args=…` (fields option).
         const r = /^NR (-?\d+) \((.*)\)\s*$/.exec(e.rest);
         const a = r ? { nr: Number(r[1]), args: r[2]! } : parseKv(e.rest);
-        const nr = r ? r[1] : a.id;
-        const name = nr !== undefined ? `sys_${nr}` : 'syscall';
-        this.sysEnter(e, name, a);
+        const nr = r ? Number(r[1]) : typeof a.id === 'number' ? a.id : NaN;
+        if (Number.isNaN(nr)) {
+          this.sysEnter(e, 'syscall', a);
+          return;
+        }
+        this.sysEnter(e, this.syscallName(nr), a);
+        const words = r ? r[2]!.split(', ').filter((w) => /^[0-9a-f]{1,16}$/.test(w)) : [];
+        this.mark(e.track, 'begin', { syscall: { nr, args: words } });
         return;
       }
       case Op.RawSysExit: {
         const r = /^NR (-?\d+) = (-?\d+)\s*$/.exec(e.rest);
         const a = r ? { nr: Number(r[1]), ret: Number(r[2]) } : parseKv(e.rest);
-        const nr = r ? r[1] : a.id;
-        const name = this.keyed.top(e.track)?.name ?? (nr !== undefined ? `sys_${nr}` : 'syscall');
+        const nr = r ? Number(r[1]) : typeof a.id === 'number' ? a.id : NaN;
+        const top = this.keyed.top(e.track);
+        const name = top?.cat === CAT.syscall ? top.name : Number.isNaN(nr) ? 'syscall' : this.syscallName(nr);
         this.keyed.close(e.track, e.ts, undefined, CAT.syscall, name, e.line, a);
+        const ret = typeof a.ret === 'number' ? a.ret : 0;
+        if (!Number.isNaN(nr)) this.mark(e.track, 'end', { syscall: { nr, ret, cpu: e.cpu } });
         return;
       }
       case Op.SysEnter:
@@ -219,6 +231,22 @@ export class Handlers {
       default:
         return this.instant(e);
     }
+  }
+
+  /** `sys_read` for 0 on x86_64 (or when the trace does not say), else `sys_N`. */
+  syscallName(nr: number): string {
+    const known = this.x86_64 ? x86_64Syscall(nr) : undefined;
+    return `sys_${known ?? nr}`;
+  }
+
+  /**
+   * Adds the raw syscall facts to the begin or end just written on `track` (Perfetto writes
+   * those as its own sys_enter/sys_exit ftrace events).
+   */
+  private mark(track: number, kind: 'begin' | 'end', fact: Pick<SliceBegin, 'syscall'> | Pick<SliceEnd, 'syscall'>): void {
+    const last = this.b.out[this.b.out.length - 1];
+    if (!last || last.kind !== kind || last.track !== track || last.cat !== CAT.syscall) return;
+    Object.assign(last, fact);
   }
 
   sysEnter(e: Ev, name: string, args: Args): void {

@@ -107,6 +107,8 @@ export class FtraceEventsParser implements InputParser {
       const [maj, min] = this.release.split('.').map(Number);
       if (maj! > 4 || (maj === 4 && min! >= 14)) notes.kernel_release = this.release;
     }
+    // Perfetto names raw syscall numbers by the machine's table: the one our names come from.
+    notes.machine = this.release ? machineOf(this.release) : 'x86_64';
     if (this.cpus) notes.cpus = String(this.cpus);
     if (this.lost) notes.lost_events = String(this.lost);
     if (this.graph.lines) notes.function_graph_lines = String(this.graph.lines);
@@ -131,7 +133,10 @@ export class FtraceEventsParser implements InputParser {
         return;
       case 'header':
         if (t.tracer) this.tracer = t.tracer;
-        if (t.release) this.release = t.release;
+        if (t.release) {
+          this.release = t.release;
+          this.handlers.x86_64 = machineOf(t.release) === 'x86_64';
+        }
         if (t.cpus) this.cpus = t.cpus;
         return;
       case 'cpus':
@@ -326,6 +331,17 @@ export class FtraceEventsParser implements InputParser {
     if (comm) s.comm = comm;
     this.b.out.push(s);
   }
+}
+
+/**
+ * The architecture a kernel release names (`6.1.0-18-arm64`, `5.10.43-android-aarch64`), in
+ * `uname -m` terms; x86_64 when it names none (Debian's `-amd64`, or a plain version).
+ */
+export function machineOf(release: string): string {
+  if (/aarch64|arm64/.test(release)) return 'aarch64';
+  if (/armv7|armhf|armmp|-arm\b/.test(release)) return 'armv7l';
+  if (/i[3-6]86|-686/.test(release)) return 'i686';
+  return 'x86_64';
 }
 
 function parseSyscall(rest: string): Args {
