@@ -130,6 +130,15 @@ export const CODES = {
     'a sched_switch from a task that was not the one switched in on that CPU (lost events): a switch between the two was synthesised',
   ],
   'ftrace-events.time-backwards': ['info', 'a timestamp earlier than the previous one on the same track was moved forward to keep nesting'],
+  'ftrace-events.no-context': [
+    'info',
+    'context-info off: lines without task, CPU or time; each event is an instant on one lane, 1 µs after the one before',
+  ],
+  'ftrace-events.raw-type': ['info', 'raw or hex output of an event with no raw printer (`type: N`): kept as an instant named by its type number'],
+  'ftrace-events.unmatched-probe': [
+    'warning',
+    'a kprobe with no kretprobe hit after it on its thread, or a kretprobe with no kprobe before it: kept as an instant',
+  ],
   // perf-script
   'perf-script.unrecognized-line': ['warning', 'a line that is not a perf script header, callchain frame, source line, comment or blank line: skipped'],
   'perf-script.frame-outside-record': ['warning', 'a callchain line with no sample header before it (or after a skipped one): skipped'],

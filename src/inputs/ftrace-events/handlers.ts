@@ -13,7 +13,8 @@ import type { Args, SliceBegin, SliceEnd, TraceEvent } from '../../model/events.
 import { CAT } from '../../model/events.js';
 import type { SliceBuilder } from '../../model/slices.js';
 import type { TaskTable } from '../../model/tasks.js';
-import { parseBlock, parseKv, parseSwitch, parseSyscallArgs, parseWakeup } from './fields.js';
+import { kernelState, parseBlock, parseKv, parseSwitch, parseSyscallArgs, parseWakeup, type SwitchFields, type WakeFields } from './fields.js';
+import type { RawEntry } from './raw.js';
 import type { KeyedSlices } from './lanes.js';
 import { contextOf, type Meaning, Op } from './meaning.js';
 import { x86_64Syscall } from './syscalls-x86_64.js';
@@ -233,6 +234,42 @@ export class Handlers {
     }
   }
 
+  /**
+   * A kernel entry read from its raw, hex or own text (raw.ts): context switches and wake-ups
+   * become sched events (comms, which these forms do not print, from what the trace said
+   * before), print entries markers, and `type: N` an instant named by its number.
+   */
+  builtin(e: Ev, r: RawEntry): void {
+    this.b.cpu = e.cpu;
+    switch (r.kind) {
+      case 'print':
+        return this.instant(e, r.text || 'print', CAT.marker, { text: r.text });
+      case 'type': {
+        this.report('ftrace-events.raw-type', e.line, `type ${r.type}${r.entry ? ` (${r.entry})` : ''} is printed without its fields (no raw printer): kept as an instant`);
+        const a: Args = { type: r.type };
+        if (r.entry) a.entry = r.entry;
+        return this.instant(e, `type ${r.type}`, CAT.event, a);
+      }
+      case 'fn':
+        return;
+    }
+    const comm = (pid: number) => (pid === 0 ? `swapper/${e.cpu}` : this.tasks.comm(pid) || '<...>');
+    if (r.kind === 'ctx') {
+      const f: SwitchFields = {
+        prevComm: comm(r.prevPid),
+        prevPid: r.prevPid,
+        prevPrio: r.prevPrio,
+        prevState: kernelState(r.prevState),
+        nextComm: r.nextComm ?? comm(r.nextPid),
+        nextPid: r.nextPid,
+        nextPrio: r.nextPrio,
+      };
+      return this.applySwitch(e, f, r.prevState);
+    }
+    // TRACE_WAKE: prev is the waker (the line's task), next the woken task and its CPU.
+    this.applyWaking({ ...e, tid: r.prevPid }, { comm: r.nextComm ?? comm(r.nextPid), pid: r.nextPid, prio: r.nextPrio, targetCpu: r.nextCpu }, 'wakeup');
+  }
+
   /** `sys_read` for 0 on x86_64 (or when the trace does not say), else `sys_N`. */
   syscallName(nr: number): string {
     const known = this.x86_64 ? x86_64Syscall(nr) : undefined;
@@ -272,10 +309,14 @@ export class Handlers {
   private schedSwitch(e: Ev) {
     const p = parseSwitch(e.rest);
     if (!p) return this.malformed(e, 'no prev_pid/next_pid');
-    const f = p.f;
+    this.applySwitch(e, p.f, String(p.args.prev_state));
+  }
+
+  /** A context switch read from any of the forms (`stateText`: the state as printed). */
+  applySwitch(e: Ev, f: SwitchFields, stateText: string): void {
     let state = f.prevState;
     if (Number.isNaN(state)) {
-      this.report('ftrace-events.unknown-state', e.line, `prev_state ${String(p.args.prev_state)} has letters this reader does not know: taken as R`);
+      this.report('ftrace-events.unknown-state', e.line, `prev_state ${stateText} has letters this reader does not know: taken as R`);
       state = 0;
     }
     const ts = this.laneTime(e);
@@ -295,7 +336,11 @@ export class Handlers {
   private waking(e: Ev, source: 'waking' | 'wakeup' | 'wakeup_new') {
     const p = parseWakeup(e.rest);
     if (!p) return this.malformed(e, 'no pid');
-    const f = p.f;
+    this.applyWaking(e, p.f, source);
+  }
+
+  /** A wake-up read from any of the forms; the line's task is the waker. */
+  applyWaking(e: Ev, f: WakeFields, source: 'waking' | 'wakeup' | 'wakeup_new'): void {
     const ev: TraceEvent = { kind: 'sched-waking', ts: this.laneTime(e), cpu: e.cpu, wakerTid: e.tid, tid: f.pid, comm: f.comm, prio: f.prio, targetCpu: f.targetCpu >= 0 ? f.targetCpu : e.cpu };
     const ctx = contextOf(e.flags);
     if (ctx) ev.context = ctx;
