@@ -136,8 +136,8 @@ export const CODES = {
   ],
   'ftrace-events.raw-type': ['info', 'raw or hex output of an event with no raw printer (`type: N`): kept as an instant named by its type number'],
   'ftrace-events.unmatched-probe': [
-    'warning',
-    'a kprobe with no kretprobe hit after it on its thread, or a kretprobe with no kprobe before it: kept as an instant',
+    'info',
+    'a probe hit with no return hit after it on its thread (no return probe, or lost), or a return hit with no entry hit open: kept as an instant',
   ],
   // perf-script
   'perf-script.unrecognized-line': ['warning', 'a line that is not a perf script header, callchain frame, source line, comment or blank line: skipped'],

@@ -17,13 +17,15 @@ import { type RawFrame, MAX_FRAMES, StackBuilder } from '../../model/stacks.js';
 import { SliceBuilder } from '../../model/slices.js';
 import { isUnknownComm, TaskTable } from '../../model/tasks.js';
 import type { InputParser, ParseContext } from '../types.js';
-import { classify, parseKv, symbol } from './fields.js';
+import { classify, parseKv, parseSyscall, symbol } from './fields.js';
 import { type Ev, Handlers } from './handlers.js';
 import { GraphLines, isGraphBody } from './graph.js';
 import { KeyedSlices } from './lanes.js';
 import { type EventHead, tokenizeLine } from './line.js';
-import { type Meaning, meaningOf } from './meaning.js';
+import { type Meaning, meaningOf, Op } from './meaning.js';
+import { Probes } from './probes.js';
 import { addressName, ctxText, type RawEntry, rawEntry } from './raw.js';
+import { machineOf } from './syscalls-x86_64.js';
 
 interface StackBlock {
   head: EventHead;
@@ -52,6 +54,7 @@ export class FtraceEventsParser implements InputParser {
   private readonly tasks: TaskTable;
   private readonly keyed: KeyedSlices;
   private readonly handlers: Handlers;
+  private readonly probes: Probes;
   private readonly stacks: StackBuilder;
   private readonly meanings = new Map<string, Meaning>();
   /** Name of the last event on each CPU (what a stack block belongs to). */
@@ -83,6 +86,7 @@ export class FtraceEventsParser implements InputParser {
     this.tasks = new TaskTable(this.b);
     this.keyed = new KeyedSlices(this.b, this.report);
     this.handlers = new Handlers(this.b, this.tasks, this.keyed, this.report);
+    this.probes = new Probes(this.b, this.keyed, this.report);
     this.stacks = new StackBuilder(ctx.options);
     this.graph = new GraphLines(ctx);
   }
@@ -95,6 +99,7 @@ export class FtraceEventsParser implements InputParser {
   end(): TraceEvent[] {
     this.endBlock();
     for (const cpu of [...this.pendingFn.keys()].sort((a, b) => a - b)) this.flushFn(cpu);
+    this.probes.end();
     this.graph.end(this.b.out);
     this.b.closeAll();
     const evs = this.b.take();
@@ -264,6 +269,11 @@ export class FtraceEventsParser implements InputParser {
     const name = p.name;
     const e: Ev = { name, rest: p.kind === 'sys-exit' ? p.ret : p.rest, ts: h.ts, cpu: h.cpu, tid: h.pid, flags: h.flags, line: no, track };
     this.lastName.set(h.cpu, p.kind === 'event' ? name : `sys_${name}`);
+    let m = p.kind === 'event' ? this.meanings.get(name) : undefined;
+    if (p.kind === 'event' && !m) this.meanings.set(name, (m = meaningOf(name)));
+    // A probe hit (an event of a name the kernel does not define) may open or close a slice.
+    if (m?.op === Op.Instant && this.probes.hit(e)) return;
+    this.probes.flush(track);
     if (p.kind === 'sys-enter') {
       this.handlers.sysEnter(e, name, parseSyscall(p.rest));
       return;
@@ -272,9 +282,7 @@ export class FtraceEventsParser implements InputParser {
       this.handlers.sysExit(e, name, p.ret);
       return;
     }
-    let m = this.meanings.get(name);
-    if (!m) this.meanings.set(name, (m = meaningOf(name)));
-    this.handlers.handle(e, m);
+    this.handlers.handle(e, m!);
   }
 
   private builtin(h: EventHead, r: RawEntry, no: number) {
@@ -288,6 +296,7 @@ export class FtraceEventsParser implements InputParser {
     }
     const name = r.kind === 'type' ? (r.entry ?? `type ${r.type}`) : r.kind === 'print' ? 'print' : r.kind === 'ctx' ? 'sched_switch' : 'sched_wakeup';
     this.lastName.set(h.cpu, name);
+    this.probes.flush(track);
     this.handlers.builtin({ name, rest: h.payload, ts: h.ts, cpu: h.cpu, tid: h.pid, flags: h.flags, line: no, track }, r);
   }
 
@@ -381,25 +390,4 @@ export class FtraceEventsParser implements InputParser {
     const comm = h.pid === 0 ? `swapper/${h.cpu}` : this.tasks.comm(h.pid);
     if (comm) s.comm = comm;
   }
-}
-
-/**
- * The architecture a kernel release names (`6.1.0-18-arm64`, `5.10.43-android-aarch64`), in
- * `uname -m` terms; x86_64 when it names none (Debian's `-amd64`, or a plain version).
- */
-export function machineOf(release: string): string {
-  if (/aarch64|arm64/.test(release)) return 'aarch64';
-  if (/armv7|armhf|armmp|-arm\b/.test(release)) return 'armv7l';
-  if (/i[3-6]86|-686/.test(release)) return 'i686';
-  return 'x86_64';
-}
-
-function parseSyscall(rest: string): Args {
-  // tracefs prints syscall arguments as `name: hex` (no 0x), strings after the pointer in quotes.
-  const out: Args = {};
-  for (const part of rest.split(/, (?=[A-Za-z_]\w*: )/)) {
-    const c = part.indexOf(': ');
-    if (c > 0) out[part.slice(0, c)] = part.slice(c + 2);
-  }
-  return out;
 }

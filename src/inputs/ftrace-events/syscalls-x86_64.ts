@@ -65,9 +65,13 @@ export function x86_64Syscall(nr: number): string | undefined {
   return TABLE[nr];
 }
 
-/** The number of an x86_64 syscall name, or undefined. */
-const BY_NAME = new Map<string, number>();
-TABLE.forEach((n, k) => BY_NAME.set(n, k));
-export function x86_64SyscallNr(name: string): number | undefined {
-  return BY_NAME.get(name);
+/**
+ * The architecture a kernel release names (`6.1.0-18-arm64`, `5.10.43-android-aarch64`), in
+ * `uname -m` terms; x86_64 when it names none (Debian's `-amd64`, or a plain version).
+ */
+export function machineOf(release: string): string {
+  if (/aarch64|arm64/.test(release)) return 'aarch64';
+  if (/armv7|armhf|armmp|-arm\b/.test(release)) return 'armv7l';
+  if (/i[3-6]86|-686/.test(release)) return 'i686';
+  return 'x86_64';
 }
