@@ -47,7 +47,8 @@ interface Held {
   args: Args;
 }
 
-const CAT_PROBE = 'probe';
+/** Joined hits are calls of the probed function, as function_graph's are (folded and top count them). */
+const CAT_PROBE = CAT.function;
 
 export class Probes {
   /** The entry hit waiting for its thread's next event, per thread track. */
