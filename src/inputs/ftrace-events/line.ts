@@ -60,8 +60,11 @@ const RE_TRACEFS =
   /^\s*(.*)-(\d+)\s+(?:\(\s*(\d+|-+)\)\s+)?\[(\d+)\]\s+(?:([a-zA-Z.]{3}[0-9a-f.]{1,3})\s+)?(\d+)(?:\.(\d+))?:(?: \(\+\d+\))? +(.*)$/;
 const RE_LATENCY = /^\s*(.*)-(\d+)\s+(\d+)([a-zA-Z.]{3}[0-9a-f.]{1,3})\s+(?:(\d+)us.|(\d+)(?:\.(\d+))?):(?: \(\+\d+\))? +(.*)$/;
 const RE_VERBOSE = /^\s*(.*?)\s+(\d+)\s+(\d+) (\d+) ([0-9a-f]{8}) ([0-9a-f]{8,16}) \[([0-9a-f]+)\] (?:\d+\.\d+ms \(\+\d+\.\d+ms\)|(\d+) \(\+\d+\)): (.*)$/;
-/** A payload with no context: `name: …`, tracefs syscalls, `func <-parent`, a stack trace. */
-const RE_BARE = /^(?:[A-Za-z_][\w.]*: |sys_\w+\(.*\)$|sys_\w+ -> \S+$|[A-Za-z_.$][\w.$]*(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)? <-[A-Za-z_.$]|<(?:user )?stack trace>)/;
+/**
+ * A payload with no context: `name: …` (not babeltrace's `name: { …`), tracefs syscalls,
+ * `func <-parent`, a stack trace.
+ */
+const RE_BARE = /^(?:[A-Za-z_][\w.]*: (?!\{)|sys_\w+\(.*\)$|sys_\w+ -> \S+$|[A-Za-z_.$][\w.$]*(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)? <-[A-Za-z_.$]|<(?:user )?stack trace>)/;
 const RE_RAW = /^(\d+) (\d+) (\d+) (.*)$/;
 const RE_HEX = /^([0-9a-f]{8}) ([0-9a-f]{8}) ([0-9a-f]{16}) (.*)$/;
 const RE_LOST = /^\s*CPU:\s*(\d+)\s*\[(?:LOST\s+)?(?:(\d+)\s+)?(?:EVENTS(?: DROPPED)?|LOST EVENTS)\]/;
