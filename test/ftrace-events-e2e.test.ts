@@ -38,6 +38,11 @@ describe('ftrace-events in the trace processor: syscalls, probes, options', () =
     const names = r.rows[1]!.map((row) => row.name as string);
     for (const n of ['sys_read', 'sys_close', 'sys_openat', 'sys_newfstatat', 'sys_statx', 'sys_execve']) expect(names).toContain(n);
     expect(names.some((n) => /^sys_\d+$/.test(n))).toBe(false);
+    // The trace processor's table (from the machine in the uname packet) and ours name each the same.
+    const csv = (await run(fs.readFileSync(path.join(SAMPLES, 'ftrace-events', 'tracefs-6.18-sched-irq-syscalls-fork-exec.txt')), 'csv', { from: 'ftrace-events' })).text;
+    const ours = new Map<string, number>();
+    for (const m of csv.matchAll(/^slice,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,(sys_\w+),syscall,/gm)) ours.set(m[1]!, (ours.get(m[1]!) ?? 0) + 1);
+    expect(new Map(r.rows[1]!.map((row) => [row.name as string, row.n as number]))).toEqual(ours);
   }, 120_000);
 
   it('nests kprobe pairs inside the syscall slice that shares their microsecond', async () => {
