@@ -19,8 +19,8 @@ import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
 import { MAX_SAMPLES_PER_STACK, MAX_SAMPLES_TOTAL } from '../model/limits.js';
-import { PSEUDO_TID_BASE } from '../model/slices.js';
 import { frameLabel, traceMetadata } from './common.js';
+import { RawSyscalls } from './perfetto-syscalls.js';
 import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 const PROTO_PATH = fileURLToPath(new URL('../../proto/perfetto_trace_subset.proto', import.meta.url));
@@ -96,10 +96,7 @@ class PerfettoWriter implements OutputWriter {
   private readonly processes = new Map<number, string>();
   private readonly counters = new Map<string, number>();
   private readonly bundles = new Map<number, Packet[]>();
-  /** Per thread track, the depths of open slices written as sys_enter: their number and CPU. */
-  private readonly sysOpen = new Map<number, Map<number, { nr: number; cpu: number }>>();
-  /** Per track, the last slice begin/end: the time written, the input's time, and whether ftrace. */
-  private readonly sliceTimes = new Map<number, { out: number; raw: number; ftrace: boolean }>();
+  private readonly syscalls = new RawSyscalls();
   private systemInfoSent = false;
   private info: TraceInfo | undefined;
   /** Latest and earliest event times so far (NaN before the first). */
@@ -236,56 +233,6 @@ class PerfettoWriter implements OutputWriter {
     if (b.length >= BUNDLE_EVENTS) this.flushBundle(cpu);
   }
 
-  /**
-   * A raw syscall entry on a thread as Perfetto records it: a sys_enter ftrace event, which the
-   * trace processor turns into a slice named from the machine's syscall table (numbers it has a
-   * table for: 0..549). Other slices stay TrackEvents.
-   */
-  private sysEnter(e: Extract<TraceEvent, { kind: 'begin' }>, sc: { nr: number; args: string[] }): boolean {
-    const t = this.tracks[e.track];
-    if (t?.kind !== 'thread' || t.tid >= PSEUDO_TID_BASE || !(sc.nr >= 0 && sc.nr < 550)) return false;
-    let open = this.sysOpen.get(e.track);
-    if (!open) this.sysOpen.set(e.track, (open = new Map()));
-    const cpu = e.cpu ?? 0;
-    open.set(e.depth, { nr: sc.nr, cpu });
-    this.ftrace(cpu, { timestamp: this.sliceTime(e.track, e.ts, true), pid: t.tid, sysEnter: { id: sc.nr, args: sc.args.map((w) => BigInt(`0x${w}`).toString()) } });
-    return true;
-  }
-
-  /**
-   * The time a slice begin or end is written at. The trace processor merges a thread's
-   * TrackEvent slices and its sys_enter/sys_exit slices into one track, but sorts ftrace events
-   * (per-CPU queues) and TrackEvents apart, so at equal times it may swap a syscall's entry and
-   * a slice begun inside it. Where the kind changes at an equal time, the later one is written
-   * 1 ns after the earlier (µs-resolution text makes such ties common); an enclosing slice
-   * synthesised before the track's time keeps its own.
-   */
-  private sliceTime(track: number, ts: number, ftrace: boolean): number {
-    const m = this.sliceTimes.get(track);
-    if (!m) {
-      this.sliceTimes.set(track, { out: ts, raw: ts, ftrace });
-      return ts;
-    }
-    if (ts < m.raw) return ts;
-    const out = ts > m.out ? ts : m.ftrace === ftrace ? m.out : m.out + 1;
-    m.out = out;
-    m.raw = ts;
-    m.ftrace = ftrace;
-    return out;
-  }
-
-  /** The end of a slice written as sys_enter: its sys_exit (the return value when the input had one). */
-  private sysExit(e: Extract<TraceEvent, { kind: 'end' }>): boolean {
-    const open = this.sysOpen.get(e.track)?.get(e.depth);
-    if (!open) return false;
-    this.sysOpen.get(e.track)!.delete(e.depth);
-    const t = this.tracks[e.track] as Extract<TrackInfo, { kind: 'thread' }>;
-    const exit: Packet = { id: open.nr };
-    if (e.syscall) exit.ret = e.syscall.ret;
-    this.ftrace(e.syscall?.cpu ?? open.cpu, { timestamp: this.sliceTime(e.track, e.ts, true), pid: t.tid, sysExit: exit });
-    return true;
-  }
-
   private flushBundle(cpu: number) {
     const b = this.bundles.get(cpu);
     if (!b || b.length === 0) return;
@@ -398,16 +345,19 @@ class PerfettoWriter implements OutputWriter {
       case 'track':
         this.describe(e.track);
         return;
-      case 'begin':
-        if (e.syscall && this.sysEnter(e, e.syscall)) return;
-        this.named(TYPE_SLICE_BEGIN, this.sliceTime(e.track, e.ts, false), e.track, e.name, e.cat, e.args, undefined, flowsOf(e));
+      case 'begin': {
+        const sys = this.syscalls.enter(e, this.tracks[e.track]);
+        if (sys) return this.ftrace(sys.cpu, { timestamp: sys.ts, pid: sys.tid, sysEnter: { id: sys.nr, args: sys.args } });
+        this.named(TYPE_SLICE_BEGIN, this.syscalls.time(e.track, e.ts), e.track, e.name, e.cat, e.args, undefined, flowsOf(e));
         return;
+      }
       case 'end': {
-        if (this.sysExit(e)) return;
+        const sys = this.syscalls.exit(e, this.tracks[e.track]);
+        if (sys) return this.ftrace(sys.cpu, { timestamp: sys.ts, pid: sys.tid, sysExit: sys.ret === undefined ? { id: sys.nr } : { id: sys.nr, ret: sys.ret } });
         const ev: Packet = { type: TYPE_SLICE_END };
         const da = annotations(e.args);
         if (da) ev.debugAnnotations = da;
-        this.trackEvent(e.track, this.sliceTime(e.track, e.ts, false), ev, undefined, false);
+        this.trackEvent(e.track, this.syscalls.time(e.track, e.ts), ev, undefined, false);
         return;
       }
       case 'instant':
