@@ -99,7 +99,7 @@ vfs_read <-ksys_read
     const samples = of(evs, 'sample');
     expect(samples.map((s) => [s.ts, s.reason, s.frames.map((f) => f.name).join(';'), s.tid])).toEqual([
       [5000, 'function', 'ksys_read;vfs_read', undefined],
-      [6000, 'stack trace', 'do_syscall_64;ksys_read', undefined],
+      [5000, 'stack trace', 'do_syscall_64;ksys_read', undefined],
     ]);
     expect(of(evs, 'sched-switch')).toEqual([]);
     expect(of(evs, 'info').at(-1)!.notes!.timestamps).toMatch(/context-info off/);

@@ -189,13 +189,15 @@ export class FtraceEventsParser implements InputParser {
    * becomes an instant (or a sample) on one lane, the order of the lines kept as 1 µs steps.
    */
   private bareLine(payload: string, no: number) {
-    if (this.bareCount++ === 0) this.report('ftrace-events.no-context', no, 'context-info is off: no task, CPU or time on the lines; events are kept in their order, 1 µs apart, on one lane');
+    if (this.bareCount === 0) this.report('ftrace-events.no-context', no, 'context-info is off: no task, CPU or time on the lines; events are kept in their order, 1 µs apart, on one lane');
+    const p = classify(payload);
+    // A stack trace belongs to the event before it: its time.
+    if (p.kind !== 'stack' || this.bareCount === 0) this.bareCount++;
     const h: EventHead = { kind: 'event', comm: '', pid: -1, tgid: -1, cpu: -1, flags: '', ts: this.bareCount * 1000, time: 'integer', fracDigits: 0, payload, layout: 'bare' };
     if (this.events++ === 0) this.b.out.push(this.info());
     this.layouts.add('bare');
     this.lastTs = h.ts;
     const lane = this.b.global('ftrace events (no context)');
-    const p = classify(payload);
     if (p.kind === 'stack') {
       this.block = { head: h, track: lane, line: no, user: p.user, frames: [], title: this.lastName.get(-1) ?? 'stack', capped: false };
       return;
