@@ -136,7 +136,7 @@ export class FoldedStacks {
         if (!st || st.length === 0) continue;
         const node = st.pop()!;
         const w = this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
-        this.paths.weight[node]! += w;
+        this.paths.addWeight(node, w);
         this.sliced = true;
       } else if (e.kind === 'sample') {
         if (e.profile) {
@@ -168,19 +168,23 @@ export class FoldedStacks {
     const lines = new Map<string, number>();
     const toUnit = this.weight === 'count' ? (v: number) => v : (v: number) => Math.round(v / 1000);
     // Summed per path before rounding: a path has a node on every track it was seen on.
-    const raw = new Map<string, number>();
-    this.paths.weight.forEach((v, node) => {
-      if (v === 0) return;
-      const p = this.paths.path(node);
-      raw.set(p, (raw.get(p) ?? 0) + v);
-    });
-    for (const [p, v] of raw) {
+    for (const [p, v] of this.paths.merged().entries()) {
       const w = toUnit(v);
       if (w > 0) lines.set(p, w);
     }
     for (const [p, v] of this.counted) lines.set(p, (lines.get(p) ?? 0) + v);
     this.profiled.each((p, v) => lines.set(p, (lines.get(p) ?? 0) + v));
     return lines;
+  }
+
+  /** Only slices were folded: the paths can be streamed from the trie in sorted order. */
+  onlySliced(): boolean {
+    return this.counted.size === 0 && this.profiled.size === 0;
+  }
+
+  /** Slice paths with their summed raw weights (ns or calls), in sorted order, one at a time. */
+  slicePaths(): Generator<[string, number]> {
+    return this.paths.merged().entries();
   }
 
   /** Paths in the folded file's order: byte order of the UTF-8 text, as `sort` and Perl's `cmp`. */
@@ -212,14 +216,48 @@ class FoldedWriter implements OutputWriter {
   }
 
   end(): string {
-    const lines = this.stacks.lines();
-    const keys = this.stacks.sortedPaths(lines);
     let out = '';
-    // Weights are always plain integers: folded readers take `\d+` only.
-    for (const k of keys) out += `${k} ${plainInteger(lines.get(k)!)}\n`;
+    for (const part of this.endChunks()) out += part;
     return out;
   }
+
+  /** The folded text in pieces of about 1 MiB, paths in sorted order, built one by one. */
+  *endChunks(): Generator<string> {
+    if (!this.stacks.onlySliced()) {
+      const lines = this.stacks.lines();
+      let out = '';
+      // Weights are always plain integers: folded readers take `\d+` only.
+      for (const k of this.stacks.sortedPaths(lines)) {
+        out += `${k} ${plainInteger(lines.get(k)!)}\n`;
+        if (out.length >= CHUNK) {
+          yield out;
+          out = '';
+        }
+      }
+      if (out) yield out;
+      return;
+    }
+    const parts: string[] = [];
+    let size = 0;
+    const toUnit = this.stacks.weight === 'count' ? (v: number) => v : (v: number) => Math.round(v / 1000);
+    for (const [p, v] of this.stacks.slicePaths()) {
+      const w = toUnit(v);
+      if (w <= 0) continue;
+      const line = `${p} ${plainInteger(w)}\n`;
+      parts.push(line);
+      size += line.length;
+      if (size >= CHUNK) {
+        yield parts.join('');
+        parts.length = 0;
+        size = 0;
+      }
+    }
+    if (parts.length) yield parts.join('');
+  }
 }
+
+/** Characters per piece of streamed folded text. */
+const CHUNK = 1 << 20;
 
 export const folded: OutputAdapter = {
   name: 'folded',

@@ -291,6 +291,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     },
     () => {
       if (!writer) startParsing();
+      if (writer!.endChunks) return writer!.endChunks()[Symbol.iterator]();
       const b = writer!.end();
       return b === null || b.length === 0 ? chain.none : b;
     },
