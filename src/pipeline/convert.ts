@@ -14,7 +14,7 @@ import type { FlameOptions, FoldedWeight, OutputAdapter, OutputWriter } from '..
 import { atomicWriteStream, TEMP_MARK } from './atomic.js';
 import { EventGuard } from './guard.js';
 import { decompressed } from './decompress.js';
-import { LineSplitter } from './lines.js';
+import { batchTexts, LineSplitter, type ByteLines } from './lines.js';
 import { VERSION } from '../version.js';
 
 /** A failure of the whole conversion (not of a line): unknown format, unreadable input. */
@@ -92,10 +92,8 @@ function ioReason(e: unknown): string {
   return err.code ? `${words[err.code] ?? err.code} (${err.code})` : err.message;
 }
 
-interface LineBatch {
-  lines: string[];
-  first: number;
-}
+/** One read's lines: bytes, with their text made only for a parser that reads text. */
+type LineBatch = ByteLines;
 
 function resolveOutput(opts: ConvertOptions): OutputAdapter {
   if (opts.to) {
@@ -178,7 +176,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const startParsing = () => {
     if (!adapter) {
       const head = held
-        .flatMap((b) => b.lines)
+        .flatMap((b) => batchTexts(b))
         .join('\n')
         .slice(0, SNIFF_BYTES);
       headText = head;
@@ -194,7 +192,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
       } else adapter = r.adapter;
     } else {
       headText = held
-        .flatMap((b) => b.lines)
+        .flatMap((b) => batchTexts(b))
         .join('\n')
         .slice(0, SNIFF_BYTES);
     }
@@ -219,7 +217,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   };
 
   const parseBatch = (b: LineBatch): TraceEvent[] => {
-    const evs = parser!.push(b.lines, b.first);
+    const p = parser!;
+    const evs = p.pushBytes ? p.pushBytes(b) : p.push(batchTexts(b), b.first);
     count(evs);
     return evs;
   };
@@ -238,16 +237,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   };
 
   const toLines = chain.flushable(
-    (chunk: Uint8Array) => {
-      const first = splitter.next;
-      const lines = splitter.push(chunk);
-      return lines.length ? ({ lines, first } satisfies LineBatch) : chain.none;
-    },
-    () => {
-      const first = splitter.next;
-      const lines = splitter.end();
-      return lines.length ? ({ lines, first } satisfies LineBatch) : chain.none;
-    },
+    (chunk: Uint8Array) => splitter.pushBytes(chunk) ?? chain.none,
+    () => splitter.endBytes() ?? chain.none,
   );
 
   // Holds the first lines until the format is known, then parses (the prefix is replayed).
@@ -255,7 +246,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     (b: LineBatch) => {
       if (!parser) {
         held.push(b);
-        for (const l of b.lines) heldBytes += l.length + 1;
+        for (const l of batchTexts(b)) heldBytes += l.length + 1;
         if (heldBytes < SNIFF_BYTES) return chain.none;
         startParsing();
         const evs = held.flatMap(parseBatch);

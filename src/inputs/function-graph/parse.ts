@@ -6,7 +6,8 @@ import type { Report } from '../../model/diagnostics.js';
 import type { Args, TraceEvent } from '../../model/events.js';
 import { CAT } from '../../model/events.js';
 import { SliceBuilder } from '../../model/slices.js';
-import type { InputParser, ParseContext } from '../types.js';
+import type { ByteLines, InputParser, ParseContext } from '../types.js';
+import { ByteInterner, emptyLine, tokenizeBytes } from './bytes.js';
 import { resync } from './resync.js';
 import { taskPid, tokenize, type FgLine, type TokenizeState } from './tokenize.js';
 
@@ -50,6 +51,12 @@ export class FunctionGraphParser implements InputParser {
   /** Time of the last line of any CPU (where markers of a CPU without lines are drawn). */
   private lastAny = RECONSTRUCTED_ORIGIN_NS;
   private readonly report: Report;
+  /** The byte path's line record (filled in place) and its interned names and comms. */
+  private readonly rec = emptyLine();
+  private readonly names = new ByteInterner();
+  private readonly comms = new ByteInterner();
+  /** Track of each pid's last task line (comm and CPU as they were), so a line costs no lookup. */
+  private readonly pidTracks = new Map<number, { comm: string; cpu: number; track: number }>();
 
   constructor(ctx: ParseContext) {
     this.report = ctx.report;
@@ -72,6 +79,22 @@ export class FunctionGraphParser implements InputParser {
 
   push(lines: string[], firstLine: number): TraceEvent[] {
     for (let k = 0; k < lines.length; k++) this.line(lines[k]!, firstLine + k);
+    return this.b.take();
+  }
+
+  pushBytes(lines: ByteLines): TraceEvent[] {
+    if (lines.texts) return this.push(lines.texts, lines.first);
+    const { buf, starts, ends, first } = lines;
+    const rec = this.rec;
+    const tok = this.tok;
+    for (let k = 0; k < lines.count; k++) {
+      const s = starts[k]!;
+      const e = ends[k]!;
+      if (tok.pendingName === undefined && tokenizeBytes(buf, s, e, first + k, tok, rec, this.names, this.comms)) {
+        tok.tracerHeader = false;
+        this.traceLine(rec);
+      } else this.line(Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1'), first + k);
+    }
     return this.b.take();
   }
 
@@ -168,8 +191,12 @@ export class FunctionGraphParser implements InputParser {
         return this.b.thread(tid, name, tid, `${name} (${file})`);
       }
     }
-    if (pid === 0) return this.b.idleThread(cpu < 0 ? 0 : cpu);
-    return this.b.thread(pid, comm);
+    // Every task of the input comes through here: the last comm of each pid names its track.
+    const known = this.pidTracks.get(pid);
+    if (known !== undefined && known.comm === comm && (pid !== 0 || known.cpu === cpu)) return known.track;
+    const track = pid === 0 ? this.b.idleThread(cpu < 0 ? 0 : cpu) : this.b.thread(pid, comm);
+    this.pidTracks.set(pid, { comm, cpu, track });
+    return track;
   }
 
   private contextSwitch(cpuNo: number, from: string, to: string, no: number) {
@@ -220,7 +247,8 @@ export class FunctionGraphParser implements InputParser {
     }
     if (this.pendingAllowed) {
       if (!c.pending) c.pending = [];
-      c.pending.push(l);
+      // The byte path's record is reused for the next line: a held line is a copy.
+      c.pending.push(l === this.rec ? { ...l } : l);
       if (++this.pendingTotal > PENDING_LIMIT) {
         this.report('function-graph.pending-overflow', l.line);
         this.pendingAllowed = false;
