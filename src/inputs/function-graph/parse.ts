@@ -16,8 +16,21 @@ import { taskPid, tokenize, type FgLine, type TokenizeState } from './tokenize.j
  * first line for calls that began before the trace did (their exits print durations).
  */
 export const RECONSTRUCTED_ORIGIN_NS = 10_000_000_000;
-/** Lines held per input while waiting for the first context switch of a CPU. */
-const PENDING_LIMIT = 200_000;
+/**
+ * Memory held per input (estimated) by lines waiting for the first context switch of a CPU: a
+ * bound in bytes whatever the layout (a line's record, its names and arguments).
+ */
+const PENDING_BYTES = 16 << 20;
+
+/**
+ * What a held line costs, measured: its record, the strings only it holds, and the events its
+ * replay makes at once (a begin and an end, in one batch with all the others held).
+ */
+function heldCost(l: FgLine): number {
+  let n = 640 + 2 * l.text.length;
+  if (l.args) for (const k in l.args) n += 64 + 2 * (k.length + String(l.args[k]).length);
+  return n;
+}
 /** Linux pids stay below 2^22; several trace-cmd input files each get their own pid range. */
 const PID_SPAN = 1 << 22;
 const FILE_SLOTS = 255;
@@ -57,6 +70,8 @@ export class FunctionGraphParser implements InputParser {
   private readonly comms = new ByteInterner();
   /** Track of each pid's last task line (comm and CPU as they were), so a line costs no lookup. */
   private readonly pidTracks = new Map<number, { comm: string; cpu: number; track: number }>();
+  /** Strings of held lines, copied out of their reads' text. */
+  private readonly heldStrings = new Map<string, string>();
 
   constructor(ctx: ParseContext) {
     this.report = ctx.report;
@@ -218,7 +233,7 @@ export class FunctionGraphParser implements InputParser {
   private replay(c: CpuState, track: number) {
     const lines = c.pending!;
     c.pending = null;
-    this.pendingTotal -= lines.length;
+    for (const l of lines) this.pendingTotal -= heldCost(l);
     for (const l of lines) this.apply(l, track, c);
   }
 
@@ -248,8 +263,9 @@ export class FunctionGraphParser implements InputParser {
     if (this.pendingAllowed) {
       if (!c.pending) c.pending = [];
       // The byte path's record is reused for the next line: a held line is a copy.
-      c.pending.push(l === this.rec ? { ...l } : l);
-      if (++this.pendingTotal > PENDING_LIMIT) {
+      c.pending.push(l === this.rec ? { ...l } : this.detach(l));
+      this.pendingTotal += heldCost(l);
+      if (this.pendingTotal > PENDING_BYTES) {
         this.report('function-graph.pending-overflow', l.line);
         this.pendingAllowed = false;
         this.flushAllPending();
@@ -258,6 +274,26 @@ export class FunctionGraphParser implements InputParser {
       return;
     }
     this.apply(l, this.b.cpuThread(l.cpu), c);
+  }
+
+  /**
+   * A held line of the text path keeps no slice of its read's text alive (a slice holds the
+   * whole read): its strings are copied, once per distinct string.
+   */
+  private detach(l: FgLine): FgLine {
+    const own = (v: string): string => {
+      let c = this.heldStrings.get(v);
+      if (c === undefined) {
+        c = v.split('').join('');
+        if (this.heldStrings.size < 1 << 16) this.heldStrings.set(c, c);
+      }
+      return c;
+    };
+    l.text = own(l.text);
+    if (l.comm !== undefined) l.comm = own(l.comm);
+    if (l.tail !== undefined) l.tail = own(l.tail);
+    if (l.args) for (const k of Object.keys(l.args)) if (typeof l.args[k] === 'string') l.args[k] = own(l.args[k] as string);
+    return l;
   }
 
   /** Interprets one line on a known track. */
