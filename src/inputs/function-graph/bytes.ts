@@ -284,7 +284,10 @@ export function tokenizeBytes(buf: Uint8Array, start: number, end: number, lineN
     while (e > i && buf[e - 1] === SP) e--;
     let dash = e - 1;
     while (dash >= i && buf[dash] !== 45) dash--;
-    if (dash <= i) return false;
+    if (dash <= i || buf[dash - 1] === SP) return false;
+    // A control byte (a tab) or a bar in the task: the general path reads columns around them.
+    for (let k = i; k < dash; k++) if (buf[k]! < 32 || buf[k] === BAR) return false;
+    for (let k = dash + 1; k < e; k++) if (!isDigit(buf[k]!)) return false;
     const p = parseScaledBytes(buf, 0, dash + 1, e);
     if (Number.isNaN(p)) return false;
     comm = comms.intern(buf, i, dash);
