@@ -48,8 +48,9 @@ export class TimedPaths {
     this.nodes.weight[node]! += w;
   }
 
-  child(node: number, name: string): number {
-    return this.nodes.child(node, this.names.id(name));
+  /** The child of `node` named by the interned name `name` (`names.id`). */
+  child(node: number, name: number): number {
+    return this.nodes.child(node, name);
   }
 
   private anchor(): number {
@@ -63,7 +64,7 @@ export class TimedPaths {
   }
 
   /** The node of an outermost call of `track` named `name` beginning at `ts`. */
-  outermost(track: number, name: string, ts: number): number {
+  outermost(track: number, name: number, ts: number): number {
     const t = this.roots(track);
     const seg = { anchor: this.anchor(), first: ts };
     t.recent.push(seg);
@@ -79,7 +80,7 @@ export class TimedPaths {
    * The node of a synthesised enclosing slice of `track` beginning at `start`: the outermost
    * calls that began at or after it become its children.
    */
-  enclosing(track: number, name: string, start: number): number {
+  enclosing(track: number, name: number, start: number): number {
     const t = this.roots(track);
     const seg = { anchor: this.anchor(), first: start };
     const node = this.child(seg.anchor, name);

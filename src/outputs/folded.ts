@@ -105,6 +105,8 @@ export class FoldedStacks {
   sampled = false;
   /** The input's description, when it sent one. */
   info: TraceInfo | undefined;
+  /** What a slice name folds to, worked out once per distinct name. */
+  private readonly names = new Map<string, { tok: string; id: number; synthesized: boolean; module: boolean }>();
 
   constructor(weight: FoldedWeight | undefined) {
     this.weight = weight ?? 'self';
@@ -120,16 +122,20 @@ export class FoldedStacks {
         if (!FOLDED_CATS.has(e.cat)) continue;
         let st = this.stacks.get(e.track);
         if (!st) this.stacks.set(e.track, (st = []));
-        const tok = token(e.name);
+        let nm = this.names.get(e.name);
+        if (nm === undefined) {
+          const tok = token(e.name);
+          nm = { tok, id: this.paths.names.id(tok), synthesized: isSynthesizedName(e.name), module: MODULE_SUFFIX.test(tok) };
+          this.names.set(e.name, nm);
+        }
         // A synthesised enclosing slice arrives after its children: it is a new root, not a child.
         if (e.depth < st.length) st.length = e.depth;
-        const synthesized = isSynthesizedName(e.name);
-        if (synthesized) this.kind(tok, 'synthesized');
-        else if (this.info?.format === 'lttng-text' && e.cat === CAT.function) this.kind(tok, 'user');
-        else if (MODULE_SUFFIX.test(tok)) this.kind(tok, 'module');
-        if (st.length > 0) st.push(this.paths.child(st[st.length - 1]!, tok));
-        else if (synthesized) st.push(this.paths.enclosing(e.track, tok, e.ts));
-        else st.push(this.paths.outermost(e.track, tok, e.ts));
+        if (nm.synthesized) this.kind(nm.tok, 'synthesized');
+        else if (this.info?.format === 'lttng-text' && e.cat === CAT.function) this.kind(nm.tok, 'user');
+        else if (nm.module) this.kind(nm.tok, 'module');
+        if (st.length > 0) st.push(this.paths.child(st[st.length - 1]!, nm.id));
+        else if (nm.synthesized) st.push(this.paths.enclosing(e.track, nm.id, e.ts));
+        else st.push(this.paths.outermost(e.track, nm.id, e.ts));
       } else if (e.kind === 'end') {
         if (!FOLDED_CATS.has(e.cat)) continue;
         const st = this.stacks.get(e.track);

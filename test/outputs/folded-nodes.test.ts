@@ -79,8 +79,8 @@ describe('TimedPaths', () => {
           const tp = new TimedPaths();
           const want = new Map<string, number>();
           for (const [track, names, w] of calls) {
-            let n = tp.outermost(track, names[0]!, 0);
-            for (const nm of names.slice(1)) n = tp.child(n, nm);
+            let n = tp.outermost(track, tp.names.id(names[0]!), 0);
+            for (const nm of names.slice(1)) n = tp.child(n, tp.names.id(nm));
             tp.addWeight(n, w);
             const p = names.join(';');
             want.set(p, (want.get(p) ?? 0) + w);
