@@ -36,8 +36,10 @@ interface TrackRoots {
 
 export class TimedPaths {
   readonly names = new NameTable();
-  readonly nodes = new NodeTable();
+  private nodes = new NodeTable();
   private readonly tracks = new Map<number, TrackRoots>();
+  /** The merged paths, once asked for (the per-track table is dropped then: the input has ended). */
+  private done: MergedPaths | undefined;
 
   constructor() {
     this.nodes.add(-1, 0, false);
@@ -104,8 +106,11 @@ export class TimedPaths {
    * per path), ready to be walked in sorted order.
    */
   merged(): MergedPaths {
-    const m = new MergedPaths(this.names);
+    if (this.done) return this.done;
     const src = this.nodes;
+    let cap = 1024;
+    while (cap <= src.live) cap *= 2;
+    const m = new MergedPaths(this.names, cap);
     const work: number[] = [];
     for (const t of this.tracks.values()) {
       work.push(t.settled, 0);
@@ -120,15 +125,22 @@ export class TimedPaths {
         work.push(c, d);
       }
     }
+    this.done = m;
+    this.nodes = new NodeTable(1);
+    this.tracks.clear();
     return m;
   }
 }
 
 /** Paths merged over tracks: walked depth first with siblings in the order of the path text. */
 export class MergedPaths {
-  readonly nodes = new NodeTable();
+  readonly nodes: NodeTable;
 
-  constructor(private readonly names: NameTable) {
+  constructor(
+    private readonly names: NameTable,
+    capacity: number,
+  ) {
+    this.nodes = new NodeTable(capacity);
     this.nodes.add(-1, 0, false);
   }
 
