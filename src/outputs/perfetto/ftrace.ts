@@ -7,6 +7,7 @@
  * uses the >= 4.14 layout).
  */
 import type { IrqEvent, SchedSwitch, SchedWaking, SoftirqEvent, TraceInfo } from '../../model/events.js';
+import type { SysEnter, SysExit } from '../perfetto-syscalls.js';
 import { FE, FIELDS, PK } from './fields.js';
 import { ProtoWriter } from './proto-writer.js';
 
@@ -127,6 +128,26 @@ export class FtraceBundles {
     }
     w.close();
     this.done(e.cpu);
+  }
+
+  /** A raw syscall entry: its number and argument words (decimal text, they may pass 2^53). */
+  sysEnter(s: SysEnter): void {
+    const w = this.begin(s.cpu, s.ts, s.tid);
+    w.open(FE.sysEnter);
+    w.i64(FIELDS.SysEnterFtraceEvent.id, s.nr);
+    for (const a of s.args) w.u64Decimal(FIELDS.SysEnterFtraceEvent.args, a);
+    w.close();
+    this.done(s.cpu);
+  }
+
+  /** A raw syscall exit: its number and, when the input printed one, its return value. */
+  sysExit(s: SysExit): void {
+    const w = this.begin(s.cpu, s.ts, s.tid);
+    w.open(FE.sysExit);
+    w.i64(FIELDS.SysExitFtraceEvent.id, s.nr);
+    if (s.ret !== undefined) w.i64(FIELDS.SysExitFtraceEvent.ret, s.ret);
+    w.close();
+    this.done(s.cpu);
   }
 
   softirq(e: SoftirqEvent): void {

@@ -17,6 +17,7 @@ import { traceMetadata } from '../common.js';
 import type { OutputAdapter, OutputOptions, OutputWriter } from '../types.js';
 import { Callstacks } from './callstacks.js';
 import { FIELDS, PK, SEQ, SEQ_CLEARED, TYPE_INSTANT, TYPE_SLICE_BEGIN } from './fields.js';
+import { RawSyscalls } from '../perfetto-syscalls.js';
 import { FtraceBundles } from './ftrace.js';
 import { Uuids } from './interning.js';
 import { TrackEvents } from './packets.js';
@@ -49,6 +50,7 @@ class PerfettoWriter implements OutputWriter {
   private readonly stacks = new Callstacks(this.w, this.tracks, this.events);
   private readonly ftrace = new FtraceBundles(this.w, () => this.info);
   private readonly counters = new Map<string, number>();
+  private readonly syscalls = new RawSyscalls();
   private started = false;
   private info: TraceInfo | undefined;
   /** Latest and earliest event times so far (NaN before the first). */
@@ -94,14 +96,19 @@ class PerfettoWriter implements OutputWriter {
         this.tracks.describe(e.track);
         return;
       case 'begin': {
+        const sys = this.syscalls.enter(e, this.tracks.info(e.track));
+        if (sys) return this.ftrace.sysEnter(sys);
         const flows = e.flowIds?.length ? e.flowIds : undefined;
         const terms = e.terminatingFlowIds?.length ? e.terminatingFlowIds : undefined;
-        this.events.named(TYPE_SLICE_BEGIN, e.ts, e.track, e.name, e.cat, e.args, flows, terms);
+        this.events.named(TYPE_SLICE_BEGIN, this.syscalls.time(e.track, e.ts), e.track, e.name, e.cat, e.args, flows, terms);
         return;
       }
-      case 'end':
-        this.events.end(e.ts, e.track, e.args);
+      case 'end': {
+        const sys = this.syscalls.exit(e, this.tracks.info(e.track));
+        if (sys) return this.ftrace.sysExit(sys);
+        this.events.end(this.syscalls.time(e.track, e.ts), e.track, e.args);
         return;
+      }
       case 'instant':
         this.events.named(TYPE_INSTANT, e.ts, e.track, e.name, e.cat, e.args);
         return;

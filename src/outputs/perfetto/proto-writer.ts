@@ -65,6 +65,12 @@ export class ProtoWriter extends ByteOut {
         }
       }
     }
+    this.loHi(lo, hi);
+  }
+
+  /** A varint of the 64-bit value hi·2^32 + lo. */
+  private loHi(lo: number, hi: number): void {
+    this.ensure(10);
     const buf = this.buf;
     let p = this.pos;
     while (hi) {
@@ -99,6 +105,13 @@ export class ProtoWriter extends ByteOut {
 
   i64(field: number, v: number): void {
     this.u64(field, v);
+  }
+
+  /** uint64 field from a decimal string (values past 2^53), modulo 2^64 as protobufjs reads it. */
+  u64Decimal(field: number, s: string): void {
+    this.key(field, VARINT);
+    const v = BigInt.asUintN(64, BigInt(s));
+    this.loHi(Number(v & 0xffffffffn), Number(v >> 32n));
   }
 
   /** uint32 field (the value taken modulo 2^32, as protobufjs does). */

@@ -17,7 +17,7 @@ const DEFAULTS = FIELDS.TracePacketDefaults;
 const PACKET = FIELDS.Trace.packet;
 
 export class Tracks {
-  private readonly info = new Map<number, TrackInfo>();
+  private readonly info_ = new Map<number, TrackInfo>();
   private readonly processes = new Map<number, string>();
   private readonly seqs = new Map<number, Sequence>();
   private readonly uuidOf = new Map<number, number>();
@@ -27,11 +27,16 @@ export class Tracks {
     private readonly uuids: Uuids,
   ) {}
 
+  /** What a track was last declared as. */
+  info(track: number): TrackInfo | undefined {
+    return this.info_.get(track);
+  }
+
   /** The uuid of a track: its thread's (by tid) or its lane's. */
   uuid(track: number): number {
     let u = this.uuidOf.get(track);
     if (u === undefined) {
-      const t = this.info.get(track);
+      const t = this.info_.get(track);
       u = t?.kind === 'thread' ? this.uuids.get(`t:${t.tid}`) : this.uuids.get(`l:${track}`);
       this.uuidOf.set(track, u);
     }
@@ -39,7 +44,7 @@ export class Tracks {
   }
 
   describe(t: TrackInfo): void {
-    this.info.set(t.id, t);
+    this.info_.set(t.id, t);
     this.uuidOf.delete(t.id);
     const w = this.w;
     if (t.kind === 'thread') {
