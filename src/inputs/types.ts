@@ -1,19 +1,14 @@
 import type { CodeTable, Report } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
+import type { StackOptions } from '../model/stacks.js';
 
 /**
- * Options input adapters read (all optional; adapters ignore what does not apply). The stack
- * options are shared (`stack-options.ts`); an adapter with options of its own adds their keys
- * here by declaration merging, next to their command-line spec (see `perf-script/options.ts`).
+ * Options input adapters read (all optional; adapters ignore what does not apply). Stack inputs
+ * read the frame options (`offsets`, `unreliable`, `modules`) the model's `StackOptions`
+ * declares; an adapter with options of its own adds their keys here by declaration merging, next
+ * to their command-line spec (see `perf-script/options.ts`).
  */
-export interface InputOptions {
-  /** Stack inputs: keep `+0x1a/0x40` offsets on frames (default false). */
-  offsets?: boolean;
-  /** Stack inputs: keep `?` unreliable frames (default false, see the README). */
-  unreliable?: boolean;
-  /** Stack inputs: keep `[module]` suffixes on frame names (default true). */
-  modules?: boolean;
-}
+export interface InputOptions extends Partial<StackOptions> {}
 
 /**
  * One option of an input adapter, as `convert` and `batch` offer it (`--name`). Its key in
@@ -36,11 +31,33 @@ export interface ParseContext {
 }
 
 /**
+ * Complete lines of one read, as byte ranges of one buffer: line k is `buf[starts[k], ends[k])`
+ * without its `\n` (nor the `\r` of a `\r\n`). When every byte is ASCII and no line needed a
+ * repair, `texts` is null and a byte is a character; otherwise `texts` holds every line's text,
+ * decoded, cut and checked as the text path reads it, and byte readers must use those.
+ */
+export interface ByteLines {
+  buf: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  count: number;
+  /** Number of line 0 (1-based). */
+  first: number;
+  texts: string[] | null;
+}
+
+/**
  * One parsing run. `push` receives consecutive lines (without line terminators) with the
  * 1-based number of the first one and returns the events they complete; `end` returns the rest.
  */
 export interface InputParser {
   push(lines: string[], firstLine: number): TraceEvent[];
+  /**
+   * Optional: the same as `push` for lines given as bytes (a byte-level tokenizer reads them
+   * without a string per line). The pipeline uses it when present; the events must be those
+   * `push` gives for the same lines as text.
+   */
+  pushBytes?(lines: ByteLines): TraceEvent[];
   end(): TraceEvent[];
 }
 

@@ -1,15 +1,16 @@
 /**
  * Tasks as kernel traces know them: which task runs on each CPU, each thread's name and process
  * (tgid), process names and parents, and the thread track each one draws on. Kernel event
- * inputs (ftrace event text; LTTng's interpreter keeps its own copy for now) share it, so the
- * same facts give the same tracks whatever the text looked like.
+ * inputs (ftrace event text, LTTng text) share it, so the same facts give the same tracks
+ * whatever the text looked like.
  *
  * - Thread ids are the kernel's `pid`; process ids its `tgid`. A thread whose process is not
  *   known draws in a process of its own (pid = tid), the convention Perfetto also uses.
  * - pid 0 is the idle task, one per CPU (`swapper/N`).
  * - A thread's track keeps the process of its first declaration (the builder does; Perfetto keys
  *   threads by (pid, tid), so moving it would split it in two).
- * - `<...>` (a pid missing from saved_cmdlines) never overwrites a name.
+ * - `<...>` (a pid missing from saved_cmdlines) never overwrites a name; an input whose text has
+ *   no such placeholder (LTTng prints the task's own comm) says so with `placeholderComm: null`.
  */
 import type { ProcessInfo } from './events.js';
 import type { SliceBuilder } from './slices.js';
@@ -34,13 +35,24 @@ export interface ProcessFacts {
 /** A name that says nothing (ftrace's unknown comm). */
 export const isUnknownComm = (comm: string | undefined) => !comm || comm === '<...>';
 
+export interface TaskTableOptions {
+  /** The comm an input prints for a task it does not know (ftrace `<...>`, the default), or null. */
+  placeholderComm?: string | null;
+}
+
 export class TaskTable {
   private readonly threads = new Map<number, ThreadFacts>();
   private readonly procs = new Map<number, ProcessFacts>();
   /** cpu → tid running there (-1 not known). */
   private readonly running = new Map<number, number>();
+  private readonly placeholder: string | null;
 
-  constructor(private readonly b: SliceBuilder) {}
+  constructor(
+    private readonly b: SliceBuilder,
+    options: TaskTableOptions = {},
+  ) {
+    this.placeholder = options.placeholderComm === undefined ? '<...>' : options.placeholderComm;
+  }
 
   // ------------------------------------------------------------ CPUs
 
@@ -82,7 +94,7 @@ export class TaskTable {
    * true when the name changed. A process is named after its main thread.
    */
   setComm(tid: number, comm: string, strong = true): boolean {
-    if (tid <= 0 || isUnknownComm(comm)) return false;
+    if (tid <= 0 || !comm || comm === this.placeholder) return false;
     const t = this.thread(tid);
     if (t.comm === comm || (!strong && t.comm)) return false;
     t.comm = comm;
@@ -125,6 +137,11 @@ export class TaskTable {
     const pp = ppid ?? old?.ppid;
     if (pp !== undefined) p.ppid = pp;
     this.procs.set(pid, p);
+  }
+
+  /** Replaces what is known of a process with what the trace states whole (a fork, a statedump record). */
+  putProcess(pid: number, facts: ProcessFacts): void {
+    this.procs.set(pid, facts);
   }
 
   /** A `process` event with what is known; threads whose track declared another process are left out. */

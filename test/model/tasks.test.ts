@@ -81,3 +81,24 @@ describe('TaskTable', () => {
     expect(t.exited(6)).toBe(true);
   });
 });
+
+describe('TaskTable options and whole process facts', () => {
+  it('takes every non-empty name when the input has no placeholder comm', () => {
+    const b = new SliceBuilder(() => {}, { unmatchedExit: 'lttng-text.unmatched-exit', unclosedEntry: 'lttng-text.unclosed-entry' });
+    const t = new TaskTable(b, { placeholderComm: null });
+    expect(t.setComm(7, '<...>')).toBe(true);
+    expect(t.comm(7)).toBe('<...>');
+    expect(t.setComm(7, '')).toBe(false);
+    expect(table().t.setComm(7, '<...>')).toBe(false);
+  });
+
+  it('replaces a process whole with putProcess, and merges with setProcess', () => {
+    const { t } = table();
+    t.setProcess(5, 'sh', 1);
+    t.setProcess(5, '');
+    expect(t.process(5)).toEqual({ name: 'sh', ppid: 1 });
+    t.putProcess(5, { name: '' });
+    expect(t.process(5)).toEqual({ name: '' });
+    expect(t.processEvent(5, [{ tid: 5, name: 'x' }])).toEqual({ kind: 'process', pid: 5, name: '', threads: [{ tid: 5, name: 'x' }] });
+  });
+});

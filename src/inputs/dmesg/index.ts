@@ -1,8 +1,8 @@
 /**
  * `dmesg`: kernel call traces however they were printed or pasted (kernel log, journalctl,
  * syslog, mails, bug trackers, `dump_stack()` collections) and stack histograms (a count, then
- * a stack; bpftrace `@[kstack]: N` maps). See `tokenize.ts` for the line forms and
- * `interpret.ts` for how reports become stack samples.
+ * a stack; bpftrace `@[kstack]: N` maps). See `frames.ts` for the frame forms, `tokenize.ts`
+ * for the line kinds and `interpret.ts` for how reports become stack samples.
  */
 import type { InputAdapter, SniffAnswer, SniffVerdict } from '../types.js';
 import { codes } from './codes.js';

@@ -1,7 +1,8 @@
 /**
  * LTTng (and other CTF) traces as text: what `babeltrace2` and `babeltrace` (1.x) print, with
  * their timestamp, field-name and field-selection options. See `tokenize.ts` for the layouts,
- * `values.ts` for the field syntax and `interpret.ts` for what the events mean.
+ * `value-reader.ts` for the field syntax, `meaning.ts` and `dispatch.ts` for what the events
+ * mean, and `interpret.ts` for how the parts fit.
  */
 import type { InputAdapter, SniffAnswer, SniffVerdict } from '../types.js';
 import { codes } from './codes.js';
