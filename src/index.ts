@@ -4,13 +4,13 @@
  */
 export { convert, ConvertError } from './pipeline/convert.js';
 export type { ConvertOptions, ConvertResult, InputSource } from './pipeline/convert.js';
-export { inputs, inputByName, detect } from './inputs/registry.js';
+export { inputs, inputByName, detect, registerInput, inputOptionSpecs, diagnosticCodes as CODES } from './inputs/registry.js';
 export { outputs, outputByName, outputForPath } from './outputs/registry.js';
-export type { InputAdapter, InputParser, ParseContext, InputOptions, SniffAnswer } from './inputs/types.js';
+export type { InputAdapter, InputParser, ParseContext, InputOptions, InputOptionSpec, SniffAnswer, SniffVerdict } from './inputs/types.js';
 export type { OutputAdapter, OutputWriter, OutputOptions, FoldedWeight } from './outputs/types.js';
 export type * from './model/events.js';
-export type { Diagnostic, DiagnosticCode, Severity } from './model/diagnostics.js';
-export { CODES, DiagnosticCollector, formatDiagnostic } from './model/diagnostics.js';
+export type { CodeTable, Diagnostic, DiagnosticCode, Severity } from './model/diagnostics.js';
+export { DiagnosticCollector, defineCodes, formatDiagnostic } from './model/diagnostics.js';
 export { SliceBuilder } from './model/slices.js';
 export { functionGraph } from './inputs/function-graph/index.js';
 export { dmesg } from './inputs/dmesg/index.js';

@@ -3,16 +3,16 @@
  * command module. Reads the whole trace, computes the thread's active path, writes it (the
  * format from --to or the -o extension) and prints what makes the path uncertain.
  */
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { ActivePathError, activePath, PATH_FORMATS, pathFormatFor, renderActivePath } from '../analyses/active-path/index.js';
 import type { PathFormat } from '../analyses/active-path/index.js';
-import { inputs } from '../inputs/registry.js';
 import { writeFileAtomic } from '../pipeline/atomic.js';
 import { ConvertError } from '../pipeline/convert.js';
 import { readEvents } from '../pipeline/read-events.js';
 import { VERSION } from '../version.js';
-import type { CliIo } from './cli.js';
 import { DiagnosticPrinter } from './diagnostics-printer.js';
+import { type Command, EXIT } from './io.js';
+import { fromOption } from './options.js';
 
 interface ActivePathArgs {
   input: string;
@@ -43,7 +43,8 @@ export function parseTime(s: string): { ns: number; relative: boolean } {
 /** Lost-event reports of the inputs (their own diagnostic codes). */
 const LOST = /discarded|lost-events|events-lost|sched-mismatch/;
 
-export function activePathCommand(io: CliIo, done: (code: number) => void, usage: (msg: string) => void): CommandModule<object, ActivePathArgs> {
+/** The `active-path` command module. */
+export const activePathCommand: Command<ActivePathArgs> = ({ io, done, usage }) => {
   return {
     command: 'active-path <input>',
     describe: "a thread's active (critical) path: where its time went, and which thread, device or timer it waited for",
@@ -56,7 +57,7 @@ export function activePathCommand(io: CliIo, done: (code: number) => void, usage
         .option('from', { type: 'string', describe: 'window start in the trace clock (2.5s, 1500ms, +10ms from the trace start); default the thread\'s first event' })
         .option('to', { type: 'string', describe: "window end; default the thread's last event" })
         .option('format', { type: 'string', choices: [...PATH_FORMATS], describe: 'output format (default: from the -o extension)' })
-        .option('input-format', { type: 'string', default: 'auto', choices: ['auto', ...inputs.map((a) => a.name)], describe: 'input format' })
+        .option('input-format', fromOption())
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print no diagnostics, only the summary' })
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print every diagnostic, infos too' })
         .example('$0 active-path trace.txt --comm postgres -o path.pftrace', 'the path on its own track next to the CPU tracks')
@@ -92,7 +93,7 @@ export function activePathCommand(io: CliIo, done: (code: number) => void, usage
           diagnostics: () => r.diagnostics.summary(),
         });
         if (a.output === '-' || a.output === '') {
-          if (format === 'perfetto') process.stdout.write(bytes);
+          if (format === 'perfetto') io.stdoutBytes(bytes);
           else io.stdout(Buffer.from(bytes).toString('utf8'));
         } else await writeFileAtomic(a.output, bytes);
         io.stderr(printer.summary());
@@ -100,20 +101,20 @@ export function activePathCommand(io: CliIo, done: (code: number) => void, usage
           const total = path.to - path.from;
           io.stderr(`active path of ${path.comm} (${path.tid}): ${(total / 1e6).toFixed(3)} ms, ${path.segments.length} segments → ${format}${a.output === '-' ? '' : ` written to ${a.output}`}\n`);
         }
-        done(r.diagnostics.bySeverity.error > 0 ? 1 : 0);
+        done(r.diagnostics.bySeverity.error > 0 ? EXIT.failed : EXIT.ok);
       } catch (e) {
         io.stderr(printer.summary());
         if (e instanceof ActivePathError) {
           io.stderr(`tracebridge: ${e.message}\n`);
-          done(1);
+          done(EXIT.failed);
         } else if (e instanceof ConvertError) {
           io.stderr(`tracebridge: ${e.message}\n`);
-          done(e.kind === 'usage' ? 2 : 1);
+          done(e.kind === 'usage' ? EXIT.usage : EXIT.failed);
         } else {
           io.stderr(`tracebridge: ${(e as Error).stack ?? String(e)}\n`);
-          done(1);
+          done(EXIT.failed);
         }
       }
     },
   };
-}
+};

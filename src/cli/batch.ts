@@ -4,17 +4,12 @@
  * to standard output.
  */
 import type { MultiBar, SingleBar } from 'cli-progress';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { outputs } from '../outputs/registry.js';
-import type { FoldedWeight } from '../outputs/types.js';
 import { BatchUsageError, DEFAULT_FORMATS, DEFAULT_MAX_BYTES, defaultJobs, runBatch } from '../pipeline/batch/index.js';
 import type { ManifestEntry } from '../pipeline/batch/index.js';
-import type { CliIo } from './cli.js';
-import { filterSpecOf, withFilterOptions } from './filter-options.js';
-import { perfInputOptions, withPerfOptions, type PerfArgs } from './perf-options.js';
-
-/** Exit codes of an interrupted run (128 + signal number, as shells report). */
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+import { type Command, EXIT, SIGNAL_EXIT, STOP_SIGNALS } from './io.js';
+import { filterSpecOf, inputOptionsFrom, weightOf, withFilterOptions, withInputOptions, withWeightOption } from './options.js';
 
 /** `8G`, `512M`, `64k`, `1000` → bytes (binary multiples). */
 export function parseSize(s: string): number {
@@ -60,7 +55,7 @@ function describeRaw(e: ManifestEntry): string {
   }
 }
 
-interface BatchArgs extends PerfArgs {
+interface BatchArgs {
   inputs: string[];
   out: string;
   to?: string[];
@@ -69,43 +64,38 @@ interface BatchArgs extends PerfArgs {
   shard?: string;
   'follow-symlinks': boolean;
   'max-size': string;
-  weight?: string;
-  offsets: boolean;
-  unreliable: boolean;
-  modules: boolean;
   quiet: boolean;
+  [option: string]: unknown;
 }
 
-/**
- * The command. `done` receives the exit code, `usage` a usage error (exit 2): cli.ts owns both.
- */
-export function batchCommand(io: CliIo, done: (code: number) => void, usage: (msg: string) => void): CommandModule<object, BatchArgs> {
+/** The `batch` command module. */
+export const batchCommand: Command<BatchArgs> = ({ io, done, usage }) => {
   return {
     command: 'batch <inputs..>',
     describe: 'convert every trace under folders and inside archives, in parallel, into --out',
     builder: (y: Argv<object>) =>
-      withFilterOptions(withPerfOptions(y))
-        .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'files and folders (walked recursively)' })
-        .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output folder: the input tree is mirrored here, with manifest.json' })
-        .option('to', {
-          type: 'string',
-          array: true,
-          describe: `output formats, comma-separated or repeated (${outputs.map((o) => o.name).join(', ')}; default ${DEFAULT_FORMATS.join(',')})`,
-          coerce: (v: string[]) => v.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
-        })
-        .option('jobs', { alias: 'j', type: 'number', describe: `worker threads (default: the number of cores, ${defaultJobs()} here)` })
-        .option('force', { type: 'boolean', default: false, describe: 'convert everything again, even inputs older than their outputs' })
-        .option('shard', { type: 'string', describe: 'K/N: convert only shard K of N (N machines share one archive; each writes manifest.shard-K-of-N.json)' })
-        .option('follow-symlinks', { type: 'boolean', default: false, describe: 'follow symbolic links that lead out of the input folders' })
-        .option('max-size', {
-          type: 'string',
-          default: `${DEFAULT_MAX_BYTES / 1024 ** 3}G`,
-          describe: 'decompressed size allowed per input; more is stopped as a decompression bomb',
-        })
-        .option('weight', { type: 'string', choices: ['self', 'total', 'count'], describe: 'folded: self time in us (default), total time in us, or call count' })
-        .option('offsets', { type: 'boolean', default: false, describe: 'stacks: keep +0x1a/0x40 offsets on frames' })
-        .option('unreliable', { type: 'boolean', default: false, describe: 'stacks: keep "?" frames the unwinder was unsure of' })
-        .option('modules', { type: 'boolean', default: true, describe: 'stacks: keep [module] suffixes on frame names' })
+      withInputOptions(
+        withWeightOption(
+          withFilterOptions(y)
+            .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'files and folders (walked recursively)' })
+            .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output folder: the input tree is mirrored here, with manifest.json' })
+            .option('to', {
+              type: 'string',
+              array: true,
+              describe: `output formats, comma-separated or repeated (${outputs.map((o) => o.name).join(', ')}; default ${DEFAULT_FORMATS.join(',')})`,
+              coerce: (v: string[]) => v.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
+            })
+            .option('jobs', { alias: 'j', type: 'number', describe: `worker threads (default: the number of cores, ${defaultJobs()} here)` })
+            .option('force', { type: 'boolean', default: false, describe: 'convert everything again, even inputs older than their outputs' })
+            .option('shard', { type: 'string', describe: 'K/N: convert only shard K of N (N machines share one archive; each writes manifest.shard-K-of-N.json)' })
+            .option('follow-symlinks', { type: 'boolean', default: false, describe: 'follow symbolic links that lead out of the input folders' })
+            .option('max-size', {
+              type: 'string',
+              default: `${DEFAULT_MAX_BYTES / 1024 ** 3}G`,
+              describe: 'decompressed size allowed per input; more is stopped as a decompression bomb',
+            }),
+        ),
+      )
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but failures' })
         .example('$0 batch ../shared/corpus --out corpus-out', 'every trace of a folder, as Perfetto traces')
         .example('$0 batch logs/ fleet.tar.gz --out out --to perfetto,folded -j 8', 'two formats, eight threads, a tarball too')
@@ -118,27 +108,35 @@ export function batchCommand(io: CliIo, done: (code: number) => void, usage: (ms
         usage(`--max-size: ${(e as Error).message}`);
         return;
       }
+      let filters;
+      try {
+        filters = filterSpecOf(a);
+      } catch (e) {
+        usage((e as Error).message);
+        return;
+      }
       const ac = new AbortController();
       let signalled: string | undefined;
-      const onSignal = (sig: NodeJS.Signals) => {
+      // The first signal stops the run (temporary files removed); a second one, no longer
+      // handled, ends the process as it would without us.
+      const offSignals = io.onSignals(STOP_SIGNALS, (sig) => {
         signalled ??= sig;
+        offSignals();
         ac.abort();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      });
 
-      const tty = !a.quiet && process.stderr.isTTY === true;
+      const tty = !a.quiet && io.stderrIsTTY;
       const lines = !a.quiet && !tty;
       let bars: MultiBar | undefined;
       let bar: SingleBar | undefined;
-      const started = Date.now();
+      const started = io.timers.now();
       let files = 0;
       if (tty) {
         // Loaded only for a terminal: every other command starts faster without it.
         const cliProgress = (await import('cli-progress')).default;
         bars = new cliProgress.MultiBar(
           {
-            stream: process.stderr,
+            stream: io.stderrStream,
             format: ' {bar} {percentage}% | {files} files | {done}/{total_mb} MB | {rate} MB/s | ETA {eta_formatted}',
             hideCursor: true,
             clearOnComplete: true,
@@ -159,10 +157,12 @@ export function batchCommand(io: CliIo, done: (code: number) => void, usage: (ms
           shard: a.shard ?? null,
           followSymlinks: a['follow-symlinks'],
           maxBytes,
-          weight: a.weight as FoldedWeight | undefined,
-          inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules, ...perfInputOptions(a) },
-          filters: filterSpecOf(a as unknown as Record<string, unknown>),
+          weight: weightOf(a),
+          inputOptions: inputOptionsFrom(a),
+          filters,
           signal: ac.signal,
+          // The summary is all this command prints: the entries stay in the manifest file.
+          keepEntries: false,
           onEntry: (e) => {
             files++;
             if (lines) io.stderr(describe(e) + '\n');
@@ -171,7 +171,7 @@ export function batchCommand(io: CliIo, done: (code: number) => void, usage: (ms
           },
           onProgress: (p) => {
             if (!bar) return;
-            const s = (Date.now() - started) / 1000;
+            const s = (io.timers.now() - started) / 1000;
             bar.setTotal(Math.max(1, p.totalBytes));
             bar.update(p.bytes, { files, done: mb(p.bytes), total_mb: mb(p.totalBytes), rate: s > 0 ? mb(p.bytes / s) : '0.0' });
           },
@@ -179,7 +179,7 @@ export function batchCommand(io: CliIo, done: (code: number) => void, usage: (ms
         bars?.stop();
         if (r.interrupted) {
           io.stderr(`tracebridge: interrupted (${signalled ?? 'aborted'}); finished outputs are whole, no manifest was written\n`);
-          done(SIGNAL_EXIT[signalled ?? ''] ?? 1);
+          done(SIGNAL_EXIT[signalled ?? ''] ?? EXIT.failed);
           return;
         }
         const s = r.manifest.summary;
@@ -191,18 +191,17 @@ export function batchCommand(io: CliIo, done: (code: number) => void, usage: (ms
               `manifest: ${printable(String(r.manifestPath))}\n`,
           );
         }
-        done(s.failed > 0 ? 1 : 0);
+        done(s.failed > 0 ? EXIT.failed : EXIT.ok);
       } catch (e) {
         bars?.stop();
         if (e instanceof BatchUsageError) usage(e.message);
         else {
           io.stderr(`tracebridge: ${(e as Error).stack ?? String(e)}\n`);
-          done(1);
+          done(EXIT.failed);
         }
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        offSignals();
       }
     },
   };
-}
+};

@@ -4,34 +4,26 @@
  * detection picks (or why it picks none).
  */
 import fs from 'node:fs';
-import type { CommandModule } from 'yargs';
-import { detect, SNIFF_BYTES } from '../inputs/registry.js';
+import { detect } from '../inputs/registry.js';
 import { decompressed } from '../pipeline/decompress.js';
-import type { CliIo } from './cli.js';
+import { readHead } from '../pipeline/head.js';
+import { type Command, EXIT, type Io } from './io.js';
 
 const LEVEL = ['no', 'possible', 'likely', 'certain'] as const;
 /** Characters of an evidence line shown. */
 const SHOW = 120;
 
-async function readHead(file: string): Promise<string> {
-  const src = file === '-' ? process.stdin : fs.createReadStream(file);
-  const chunks: Buffer[] = [];
-  let n = 0;
+/** The head convert's detection would see: decompressed, split into lines by the same reader. */
+async function headOf(file: string, io: Io): Promise<string> {
+  const src = file === '-' ? io.stdin : fs.createReadStream(file);
   const stream = decompressed(src);
+  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
   try {
-    for await (const c of stream) {
-      const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
-      chunks.push(b);
-      n += b.length;
-      if (n >= SNIFF_BYTES * 4) break;
-    }
+    return (await readHead(it)).text;
   } finally {
     stream.destroy();
     if (file !== '-') src.destroy();
   }
-  // Whole lines only, as the converter's detection sees them (`\n`-joined, at most 64 KiB).
-  const text = Buffer.concat(chunks).toString('utf8').replace(/\r\n/g, '\n');
-  return text.slice(0, SNIFF_BYTES);
 }
 
 /** The report `detect` prints for a head of text; exported for tests. */
@@ -55,20 +47,19 @@ export function detectReport(head: string): { text: string; chosen?: string } {
   return r;
 }
 
-export function detectCommand(io: CliIo, setCode: (c: number) => void): CommandModule<object, { input: string }> {
-  return {
-    command: 'detect <input>',
-    describe: "show each input format's sniffer answer for a file: how sure, why, on which lines",
-    builder: (y) => y.positional('input', { type: 'string', demandOption: true, describe: 'input file or -' }) as never,
-    handler: async (argv) => {
-      try {
-        const r = detectReport(await readHead(argv.input));
-        io.stdout(r.text);
-        setCode(r.chosen ? 0 : 1);
-      } catch (e) {
-        io.stderr(`tracebridge: ${(e as Error).message}\n`);
-        setCode(1);
-      }
-    },
-  };
-}
+/** The `detect` command module. */
+export const detectCommand: Command<{ input: string }> = ({ io, done }) => ({
+  command: 'detect <input>',
+  describe: "show each input format's sniffer answer for a file: how sure, why, on which lines",
+  builder: (y) => y.positional('input', { type: 'string', demandOption: true, describe: 'input file or -' }) as never,
+  handler: async (argv) => {
+    try {
+      const r = detectReport(await headOf(argv.input === '' ? '-' : argv.input, io));
+      io.stdout(r.text);
+      done(r.chosen ? EXIT.ok : EXIT.failed);
+    } catch (e) {
+      io.stderr(`tracebridge: ${(e as Error).message}\n`);
+      done(EXIT.failed);
+    }
+  },
+});

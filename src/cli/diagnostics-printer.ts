@@ -40,10 +40,4 @@ export class DiagnosticPrinter {
     });
     return `diagnostics:\n${lines.join('\n')}\n`;
   }
-
-  count(severity: Severity): number {
-    let n = 0;
-    for (const c of this.counts.values()) if (c.severity === severity) n += c.n;
-    return n;
-  }
 }

@@ -3,12 +3,12 @@
  * profiles (difffolded.pl and a differential flame graph in one step).
  */
 import fs from 'node:fs';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { DiagnosticCollector } from '../model/diagnostics.js';
 import { diffFoldedText, diffProfiles, diffSvg, parseFolded } from '../outputs/flamegraph/diff.js';
 import { writeFileAtomic } from '../pipeline/atomic.js';
-import type { CliIo } from './cli.js';
 import { DiagnosticPrinter } from './diagnostics-printer.js';
+import { type Command, EXIT } from './io.js';
 
 interface DiffArgs {
   before: string;
@@ -23,7 +23,8 @@ interface DiffArgs {
   quiet: boolean;
 }
 
-export function diffCommand(io: CliIo, done: (code: number) => void, usage: (msg: string) => void): CommandModule<object, DiffArgs> {
+/** The `diff` command module. */
+export const diffCommand: Command<DiffArgs> = ({ io, done, usage }) => {
   return {
     command: 'diff <before> <after>',
     describe: 'compare two folded profiles: a differential flame graph (.svg) or three-column folded stacks (.folded)',
@@ -56,7 +57,7 @@ export function diffCommand(io: CliIo, done: (code: number) => void, usage: (msg
       };
       const ta = read(a.before);
       const tb = read(a.after);
-      if (ta === undefined || tb === undefined) return done(1);
+      if (ta === undefined || tb === undefined) return done(EXIT.failed);
       const da = new DiagnosticCollector(a.before, printer.onDiagnostic);
       const db = new DiagnosticCollector(a.after, printer.onDiagnostic);
       const d = diffProfiles(parseFolded(ta, da.report, a['strip-hex']), parseFolded(tb, db.report, a['strip-hex']), { normalize: a.normalize });
@@ -72,7 +73,7 @@ export function diffCommand(io: CliIo, done: (code: number) => void, usage: (msg
       if (a.output === '-') io.stdout(out);
       else await writeFileAtomic(a.output, out);
       io.stderr(printer.summary());
-      done(0);
+      done(EXIT.ok);
     },
   };
-}
+};

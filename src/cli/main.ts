@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 import { runCli } from './cli.js';
+import { processIo } from './io.js';
 
-process.exitCode = await runCli(process.argv.slice(2), {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-});
+process.exitCode = await runCli(process.argv.slice(2), processIo());

@@ -7,12 +7,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { inputs } from '../inputs/registry.js';
 import { ConvertError, convert } from '../pipeline/convert.js';
 import { PERFETTO_PORT, PERFETTO_UI, serveTrace } from '../pipeline/serve.js';
-import type { CliIo } from './cli.js';
 import { DiagnosticPrinter } from './diagnostics-printer.js';
-import { filterSpecOf, withFilterOptions } from './filter-options.js';
+import { type CommandContext, EXIT, type Io, SIGNAL_EXIT } from './io.js';
+import { filterSpecOf, fromOption, withFilterOptions } from './options.js';
 
 interface OpenArgs {
   input: string;
@@ -24,25 +23,25 @@ interface OpenArgs {
 }
 
 /** The command that opens a URL on this desktop, if there is one. */
-function browserCommand(): string[] | undefined {
-  if (process.env.BROWSER) return [process.env.BROWSER];
-  if (process.platform === 'darwin') return ['open'];
-  if (process.platform === 'win32') return ['cmd', '/c', 'start', ''];
-  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return undefined;
+function browserCommand(io: Io): string[] | undefined {
+  if (io.env.BROWSER) return [io.env.BROWSER];
+  if (io.platform === 'darwin') return ['open'];
+  if (io.platform === 'win32') return ['cmd', '/c', 'start', ''];
+  if (!io.env.DISPLAY && !io.env.WAYLAND_DISPLAY) return undefined;
   return ['xdg-open'];
 }
 
 const PERFETTO_EXT = /\.(pftrace|perfetto-trace|perfetto)$/i;
 
-/** `done` receives the exit code, `usage` a usage error; tests pass a signal instead of Ctrl-C. */
-export function openCommand(io: CliIo, done: (code: number) => void, usage: (msg: string) => void, signal?: AbortSignal): CommandModule<object, OpenArgs> {
+/** The `open` command module; tests pass a signal instead of Ctrl-C. */
+export function openCommand({ io, done, usage }: CommandContext, signal?: AbortSignal): CommandModule<object, OpenArgs> {
   return {
     command: 'open <input>',
     describe: 'show a trace in ui.perfetto.dev: serve it once on 127.0.0.1 and open the link',
     builder: (y: Argv<object>) =>
       withFilterOptions(y)
         .positional('input', { type: 'string', demandOption: true, describe: 'a trace to convert, or a .pftrace' })
-        .option('from', { type: 'string', default: 'auto', choices: ['auto', ...inputs.map((a) => a.name)], describe: 'input format' })
+        .option('from', fromOption())
         .option('port', { type: 'number', default: PERFETTO_PORT, describe: 'port on 127.0.0.1 (the UI fetches only from 9001)' })
         .option('origin', { type: 'string', default: PERFETTO_UI, describe: 'the UI allowed to fetch the trace' })
         .option('browser', { type: 'boolean', default: true, describe: 'open the link in a browser (--no-browser: only print it)' })
@@ -62,17 +61,20 @@ export function openCommand(io: CliIo, done: (code: number) => void, usage: (msg
       } catch (e) {
         if (e instanceof ConvertError && e.kind === 'usage') return usage(e.message);
         io.stderr(`tracebridge: ${(e as Error).message}\n`);
-        return done(1);
+        return done(EXIT.failed);
       }
       const ac = new AbortController();
       const onSignal = () => ac.abort();
       signal?.addEventListener('abort', onSignal);
-      process.once('SIGINT', onSignal);
+      const offSignals = io.onSignals(['SIGINT'], () => {
+        offSignals();
+        onSignal();
+      });
       try {
         const s = await serveTrace({ bytes, name, origin: a.origin, port: a.port, signal: ac.signal });
         io.stdout(`${s.link}\n`);
         io.stderr(`serving ${s.traceUrl} (${bytes.length} bytes) until it is fetched; Ctrl-C stops\n`);
-        const cmd = a.browser ? browserCommand() : undefined;
+        const cmd = a.browser ? browserCommand(io) : undefined;
         if (cmd) {
           const child = spawn(cmd[0]!, [...cmd.slice(1), s.link], { stdio: 'ignore', detached: true });
           child.on('error', () => io.stderr('tracebridge: no browser could be started; open the link above\n'));
@@ -81,17 +83,17 @@ export function openCommand(io: CliIo, done: (code: number) => void, usage: (msg
         const r = await s.done;
         if (r.fetched) {
           io.stderr('the trace was fetched; stopped serving\n');
-          done(0);
+          done(EXIT.ok);
         } else {
           io.stderr('stopped before the trace was fetched\n');
-          done(130);
+          done(SIGNAL_EXIT.SIGINT!);
         }
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         io.stderr(`tracebridge: cannot serve on 127.0.0.1:${a.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (is another trace being served?)' : err.message}\n`);
-        done(1);
+        done(EXIT.failed);
       } finally {
-        process.off('SIGINT', onSignal);
+        offSignals();
         signal?.removeEventListener('abort', onSignal);
       }
     },

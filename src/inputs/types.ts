@@ -1,30 +1,26 @@
-import type { Report } from '../model/diagnostics.js';
+import type { CodeTable, Report } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
+import type { StackOptions } from '../model/stacks.js';
 
-/** Options every input adapter may read (all optional; adapters ignore what does not apply). */
-export interface InputOptions {
-  /** Stack inputs: keep `+0x1a/0x40` offsets on frames (default false). */
-  offsets?: boolean;
-  /** Stack inputs: keep `?` unreliable frames (default false, see the README). */
-  unreliable?: boolean;
-  /** Stack inputs: keep `[module]` suffixes on frame names (default true). */
-  modules?: boolean;
-  /** perf-script: folded root `comm-pid` (stackcollapse-perf.pl `--pid`). */
-  withPid?: boolean;
-  /** perf-script: folded root `comm-pid/tid` (stackcollapse-perf.pl `--tid`). */
-  withTid?: boolean;
-  /** perf-script: `_[k]` on kernel frames, `_[j]` on JIT frames, or both. */
-  annotate?: 'kernel' | 'jit' | 'all';
-  /** perf-script: `[dso <ip>]` for frames without a symbol. */
-  addrs?: boolean;
-  /** perf-script: the event whose samples are kept (default: the first one in the input). */
-  eventFilter?: string;
-  /** perf-script: inlined frames (perf's `(inlined)` lines) marked `_[i]`. */
-  inline?: boolean;
-  /** perf-script: `-F +srcline` lines appended to frame names as `:file:line`. */
-  srcline?: boolean;
-  /** perf-script: reproduce FlameGraph's stackcollapse-perf.pl byte for byte, slips included. */
-  compat?: 'stackcollapse';
+/**
+ * Options input adapters read (all optional; adapters ignore what does not apply). Stack inputs
+ * read the frame options (`offsets`, `unreliable`, `modules`) the model's `StackOptions`
+ * declares; an adapter with options of its own adds their keys here by declaration merging, next
+ * to their command-line spec (see `perf-script/options.ts`).
+ */
+export interface InputOptions extends Partial<StackOptions> {}
+
+/**
+ * One option of an input adapter, as `convert` and `batch` offer it (`--name`). Its key in
+ * `InputOptions` is the camelCase of the name (`with-pid` → `withPid`); the value is passed
+ * when the user gave it or it has a default.
+ */
+export interface InputOptionSpec {
+  name: string;
+  type: 'boolean' | 'string' | 'number';
+  description: string;
+  default?: boolean | string | number;
+  choices?: readonly string[];
 }
 
 export interface ParseContext {
@@ -67,8 +63,12 @@ export interface InputAdapter {
   /** Used for `--from`, `samples/<name>/`, diagnostic code prefixes. */
   name: string;
   description: string;
-  /** Order among adapters when sniffing: lower goes first (strict formats before permissive). */
+  /** Order among adapters in detection reports: lower goes first (see `registry.ts`). */
   priority: number;
+  /** Its diagnostic codes (`<name>.<what>`, declared in its `codes.ts`). */
+  codes: CodeTable;
+  /** Its own command-line options, if any (the shared stack options are not repeated here). */
+  options?: readonly InputOptionSpec[];
   /** Looks at a bounded prefix of the input (decoded text, at most 64 KiB). */
   sniff(head: string): SniffAnswer;
   /**

@@ -3,7 +3,9 @@
  * through the adapter context. The CLI prints them as `file:line: warning[code]: message` and
  * ends with a count per code.
  *
- * All codes live in CODES below, so the catalogue is one place to read.
+ * The codes every input shares (pipeline, limits) and those of commands and analyses live in
+ * CODES below; each input adapter declares its own in `src/inputs/<name>/codes.ts` with
+ * `defineCodes`, and the input registry lists the whole catalogue.
  */
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -33,122 +35,50 @@ export const CODES = {
   'limit.sample-count': ['info', 'a stack seen more than 2^20 times: Perfetto gets 2^20 samples of it (2^24 in all); its count argument and the other outputs keep the true count'],
   'input.no-events': ['error', 'a non-empty input in which the format tried found no event'],
 
-  // function-graph
-  'function-graph.unmatched-exit': [
-    'warning',
-    'a closing brace with no open call: the trace began inside this call; an enclosing slice was synthesised',
-  ],
-  'function-graph.unclosed-entry': [
-    'warning',
-    'a call still open when its thread ended: closed at the last time known for that thread',
-  ],
-  'function-graph.name-mismatch': [
-    'warning',
-    'the function named in a closing comment is not the open call; the open call was closed anyway',
-  ],
-  'function-graph.malformed-line': ['warning', 'a line that looks like trace output but could not be parsed'],
-  'function-graph.missing-cpu': [
-    'info',
-    'a line without the CPU column in a trace that has one: it was given the CPU of the line before',
-  ],
-  'function-graph.skipped-text': ['info', 'text that is not part of a trace (prose, commands, headers)'],
-  'function-graph.overrun': ['info', 'an `(Overruns: N)` line of the funcgraph-overrun option'],
-  'function-graph.events-lost': ['warning', 'the tracer reported lost events (ring buffer overrun)'],
-  'function-graph.time-backwards': [
-    'info',
-    'a timestamp earlier than the previous one on the same thread was moved forward to keep nesting',
-  ],
-  'function-graph.pending-overflow': [
-    'warning',
-    'too many lines before the first context switch of a CPU: its task stays unknown (a per-CPU thread)',
-  ],
-  'function-graph.joined-line': ['info', 'a function name wrapped onto the next line was joined back'],
-  'function-graph.resync': [
-    'warning',
-    'a closing brace whose printed duration or `/* func */` tail cannot belong to the innermost open call: the calls opened after the one it fits lost their exits and were closed',
-  ],
-
-  // dmesg
-  'dmesg.prose': ['info', 'text outside any call trace (other kernel messages, report text, prose): not part of a stack'],
-  'dmesg.registers': ['info', 'a register dump line (or a user-space RIP): skipped'],
-  'dmesg.code': ['info', 'instruction bytes (`Code:`), raw stack words or a memory dump: skipped'],
-  'dmesg.bad-frame': ['warning', 'a line inside a call trace that looks like a frame but could not be read'],
-  'dmesg.interleaved': [
-    'warning',
-    'a line inside a call trace that is not part of it (output of another CPU or task); the trace went on after it',
-  ],
-  'dmesg.truncated': [
-    'warning',
-    'a call trace that was cut off (a <TASK>/<IRQ> section never closed, or a faulting location with no trace): what was read is kept',
-  ],
-  'dmesg.empty-trace': ['warning', 'a call trace header with no frames after it'],
-  'dmesg.frames-capped': ['warning', 'a call trace longer than 512 frames: the frames after the 512th were dropped'],
-  'dmesg.only-unreliable': ['info', 'every frame of a stack was marked `?` (unreliable): all were kept'],
-  'dmesg.total-mismatch': ['warning', "a stack histogram's stated total differs from the sum of its counts"],
-  'dmesg.joined-line': ['info', 'a `[module]` wrapped onto a line of its own was joined back to its frame'],
-
-  // lttng-text
-  'lttng-text.unparsed-line': ['warning', 'a line that is not a babeltrace event line (nor a blank line): skipped'],
-  'lttng-text.malformed-fields': ['warning', "an event line whose field text could not be read to its end: the fields read before the problem are kept"],
-  'lttng-text.discarded-events': ['warning', "babeltrace's warning that the tracer discarded events or packets (kept as a marker)"],
-  'lttng-text.unmatched-exit': [
-    'info',
-    'an exit (syscall, function, timer, I/O) without its entry: the trace began inside the call; an enclosing slice was synthesised (or, with other calls open, an instant kept)',
-  ],
-  'lttng-text.unclosed-entry': ['info', 'an entry still open when the trace ended: closed at the last time of its track'],
-  'lttng-text.lost-exit': ['warning', 'a call whose exit is missing (lost events): closed at the exit of the call around it'],
-  'lttng-text.sched-mismatch': [
-    'warning',
-    'a sched_switch from a task that was not the one switched in on that CPU (lost events): a switch between the two was synthesised',
-  ],
-  'lttng-text.pending-overflow': ['warning', "too many kernel events before CPUs' first sched_switch: their task stays unknown (a per-CPU thread)"],
-  'lttng-text.unknown-task': ['info', 'kernel events on a CPU that never showed which task ran there: they are on a per-CPU thread'],
-  'lttng-text.time-backwards': ['info', 'a timestamp earlier than the previous one on the same track was moved forward to keep nesting'],
-  'lttng-text.day-rollover': ['info', 'an HH:MM:SS time went back by more than 12 hours: midnight passed and a day was added'],
   // diff (two folded profiles)
   'diff.malformed-line': ['warning', 'a folded line without a final count (`frames count`): skipped'],
 
-  'lttng-text.clock-change': ['warning', 'the timestamp format changed mid-input (outputs of different babeltrace options joined): times continue from the last one'],
-
-  // ftrace-events
-  'ftrace-events.unparsed-line': ['warning', 'a line that is not an ftrace event line, header, stack frame or lost-events notice: skipped'],
-  'ftrace-events.malformed-fields': ['warning', "an event whose fields could not be read as its format prints them: kept as an instant with what was read"],
-  'ftrace-events.unknown-state': ['warning', 'a sched_switch prev_state with letters this reader does not know: taken as R (runnable)'],
-  'ftrace-events.lost-events': ['warning', 'the ring buffer lost events on a CPU (`CPU:n [LOST n EVENTS]`, trace-cmd `EVENTS DROPPED`): kept as a marker'],
-  'ftrace-events.buffer-started': ['info', 'an `annotate` line: a CPU whose older events were overwritten starts here'],
-  'ftrace-events.stray-frame': ['warning', 'a ` => ` stack frame line with no `<stack trace>` line before it: skipped'],
-  'ftrace-events.empty-stack': ['warning', 'a `<stack trace>` line with no frames after it'],
-  'ftrace-events.frames-capped': ['warning', 'a stack longer than 512 frames: the frames after the 512th were dropped'],
-  'ftrace-events.unmatched-exit': [
-    'info',
-    'an exit (syscall, timer, vector, work item, I/O) without its entry: the trace began inside the call; an enclosing slice was synthesised (or, with other calls open, an instant kept)',
-  ],
-  'ftrace-events.unclosed-entry': ['info', 'an entry still open when the trace ended: closed at the last time of its track'],
-  'ftrace-events.lost-exit': ['warning', 'a call whose exit is missing (lost events): closed at the exit of the call around it'],
-  'ftrace-events.sched-mismatch': [
-    'warning',
-    'a sched_switch from a task that was not the one switched in on that CPU (lost events): a switch between the two was synthesised',
-  ],
-  'ftrace-events.time-backwards': ['info', 'a timestamp earlier than the previous one on the same track was moved forward to keep nesting'],
-  // perf-script
-  'perf-script.unrecognized-line': ['warning', 'a line that is not a perf script header, callchain frame, source line, comment or blank line: skipped'],
-  'perf-script.frame-outside-record': ['warning', 'a callchain line with no sample header before it (or after a skipped one): skipped'],
-  'perf-script.other-event': ['info', 'a sample of another event than the one kept (the first in the input, or --event-filter): skipped'],
-  'perf-script.unterminated-record': [
-    'info',
-    '--compat stackcollapse: the last record has no blank line after it and was dropped, as stackcollapse-perf.pl drops it',
-  ],
-  'perf-script.time-backwards': ['info', "a sample earlier than its thread's previous one (lines out of order) was moved forward to that time"],
-  'perf-script.inline-not-run': ['info', '--compat stackcollapse --inline: frames of a binary stackcollapse-perf.pl would ask addr2line about are kept as printed'],
   // active-path analysis (what makes a path uncertain; line 0: about the whole input)
   'active-path.no-waking': ['warning', 'no sched_waking (only sched_wakeup, or no wake-up events at all): a wake-up may run on the woken CPU inside an IPI, so the waker named may be wrong, or be missing'],
   'active-path.no-interrupts': ['warning', 'no interrupt events nor wake-up contexts: device and timer wake-ups look like wake-ups by whatever ran on the CPU'],
   'active-path.lost-events': ['warning', 'events were lost: states and wakers around the loss may be wrong'],
   'active-path.idle-wakeup': ['warning', 'a wait on the path was woken from an idle CPU with no interrupt in view: shown as UNKNOWN, never as swapper'],
   'active-path.missing-wakeup': ['info', 'a wait on the path ended with no wake-up event (switched in directly): shown as BLOCKED'],
-} as const satisfies Record<string, readonly [Severity, string]>;
+} as const satisfies CodeTable;
 
-export type DiagnosticCode = keyof typeof CODES;
+/** code → [default severity, what it means]. */
+export type CodeTable = Record<string, readonly [Severity, string]>;
+
+/**
+ * The code tables of input adapters, by adapter name: each `codes.ts` adds its own entry by
+ * declaration merging, so a code is checked where it is reported without this file naming it.
+ */
+export interface AdapterCodeTables {}
+
+type AdapterCode = { [K in keyof AdapterCodeTables]: keyof AdapterCodeTables[K] & string }[keyof AdapterCodeTables];
+
+export type DiagnosticCode = keyof typeof CODES | AdapterCode;
+
+const catalogue = new Map<string, readonly [Severity, string]>(Object.entries(CODES));
+
+/**
+ * Declares the codes of one adapter (each must start with `prefix.`) and returns the table.
+ * A code can be declared once; declaring the same table again is harmless.
+ */
+export function defineCodes<T extends CodeTable>(prefix: string, table: T): T {
+  for (const [code, info] of Object.entries(table)) {
+    if (!code.startsWith(`${prefix}.`)) throw new Error(`diagnostic code ${code} does not start with "${prefix}."`);
+    const had = catalogue.get(code);
+    if (had && (had[0] !== info[0] || had[1] !== info[1])) throw new Error(`diagnostic code ${code} is declared twice`);
+    catalogue.set(code, info);
+  }
+  return table;
+}
+
+/** [default severity, meaning] of a declared code. */
+export function codeInfo(code: string): readonly [Severity, string] | undefined {
+  return catalogue.get(code);
+}
 
 export type Report = (code: DiagnosticCode, line: number, message?: string, severity?: Severity) => void;
 
@@ -163,10 +93,12 @@ export class DiagnosticCollector {
   ) {}
 
   readonly report: Report = (code, line, message, severity) => {
-    const sev = severity ?? CODES[code][0];
+    const info = catalogue.get(code);
+    if (!info) throw new Error(`diagnostic code ${code} was never declared (its adapter's codes.ts is not loaded)`);
+    const sev = severity ?? info[0];
     this.counts.set(code, (this.counts.get(code) ?? 0) + 1);
     this.bySeverity[sev]++;
-    if (this.sink) this.sink({ severity: sev, code, message: message ?? CODES[code][1], file: this.file, line });
+    if (this.sink) this.sink({ severity: sev, code, message: message ?? info[1], file: this.file, line });
   };
 
   /** Counts sorted by code, for summaries and output metadata. */

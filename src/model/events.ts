@@ -242,8 +242,6 @@ export type TraceEvent =
   | SoftirqEvent
   | ProcessInfo;
 
-export type EventKind = TraceEvent['kind'];
-
 /** Categories the adapters use, so outputs and tests agree on them. */
 export const CAT = {
   function: 'function',

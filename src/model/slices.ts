@@ -2,16 +2,9 @@ import type { DiagnosticCode, Report } from './diagnostics.js';
 import type { Args, SliceBegin, TraceEvent, TrackInfo } from './events.js';
 import { CAT } from './events.js';
 import { MAX_DEPTH, MAX_TIME_NS } from './limits.js';
+import { TraceSink } from './sink.js';
 
-/**
- * Synthetic thread ids for lanes that are not a real task. Linux pids stay below 2^22
- * (PID_MAX_LIMIT), so these never collide with a real one and still fit an int32.
- */
-export const PSEUDO_TID_BASE = 1 << 30;
-/** `CPU N` lane: the CPU's task is unknown. */
-export const cpuPseudoTid = (cpu: number) => PSEUDO_TID_BASE + cpu;
-/** `swapper/N`: the idle task, pid 0 on every CPU, needs one lane per CPU. */
-export const idleTid = (cpu: number) => PSEUDO_TID_BASE + (1 << 16) + cpu;
+export { PSEUDO_TID_BASE, cpuPseudoTid, idleTid } from './sink.js';
 
 /** Root slices remembered per track for placing a later synthesised enclosing slice. */
 const ROOTS_KEPT = 1 << 14;
@@ -51,7 +44,6 @@ interface TrackState {
   rootStart: number[];
   rootEnd: number[];
   rootsDroppedNs: number;
-  used: boolean;
   /** Calls open beyond MAX_DEPTH: counted, not kept (their time stays in the slice at the bound). */
   over: number;
 }
@@ -71,75 +63,63 @@ export interface SliceCodes {
  * everything on its track; entries left open are closed at the end). Each repair is reported.
  */
 export class SliceBuilder {
-  /** Events are appended here; the adapter hands this array out and replaces it. */
-  out: TraceEvent[] = [];
+  /** Where the tracks are declared and the events appended (one of its own unless given). */
+  readonly sink: TraceSink;
   /** CPU of the line being interpreted, when the input says; recorded on the slices it begins. */
   cpu: number | undefined;
   private readonly tracks: TrackState[] = [];
-  private readonly byKey = new Map<string, number>();
   /** Earliest time of the input (over all tracks): where the observed window begins. */
   private windowStart = Infinity;
 
   constructor(
     private readonly report: Report,
     private readonly codes: SliceCodes,
-  ) {}
+    sink?: TraceSink,
+  ) {
+    this.sink = sink ?? new TraceSink();
+    const state = (info: TrackInfo) => {
+      this.tracks[info.id] = { info, stack: [], lastTs: -Infinity, earliest: Infinity, rootStart: [], rootEnd: [], rootsDroppedNs: 0, over: 0 };
+    };
+    for (let id = 0; id < this.sink.trackCount; id++) state(this.sink.track(id));
+    this.sink.onTrack(state);
+  }
+
+  /** The sink's events gathered since the last `take()`; the adapter hands this array out and replaces it. */
+  get out(): TraceEvent[] {
+    return this.sink.out;
+  }
+
+  set out(events: TraceEvent[]) {
+    this.sink.out = events;
+  }
 
   /** Returns the events gathered since the last call. */
   take(): TraceEvent[] {
-    const o = this.out;
-    this.out = [];
-    return o;
+    return this.sink.take();
   }
 
   /** A thread lane (pid = tid unless the process is known). */
   thread(tid: number, name: string, pid = tid, processName = name, cpu?: number): number {
-    const key = `t:${tid}`;
-    const id = this.byKey.get(key);
-    if (id !== undefined) {
-      const info = this.tracks[id]!.info;
-      if (info.kind === 'thread' && name && info.name !== name) {
-        info.name = name;
-        if (info.pid === info.tid) info.processName = processName;
-        this.out.push({ kind: 'track', track: { ...info } });
-      }
-      return id;
-    }
-    const info: TrackInfo = { kind: 'thread', id: this.tracks.length, pid, tid, name, processName };
-    if (cpu !== undefined) info.cpu = cpu;
-    return this.add(key, info);
+    return this.sink.thread(tid, name, pid, processName, cpu);
   }
 
   /** The lane of a CPU whose task is not known. */
   cpuThread(cpu: number): number {
-    return this.thread(cpuPseudoTid(cpu), `CPU ${cpu}`, cpuPseudoTid(cpu), `CPU ${cpu}`, cpu);
+    return this.sink.cpuThread(cpu);
   }
 
   /** The idle task of a CPU. */
   idleThread(cpu: number): number {
-    return this.thread(idleTid(cpu), `swapper/${cpu}`, idleTid(cpu), `swapper/${cpu}`, cpu);
+    return this.sink.idleThread(cpu);
   }
 
   /** A per-CPU lane such as `CPU 1 irq`. */
   cpuLane(cpu: number, name: string): number {
-    const key = `c:${cpu}:${name}`;
-    return this.byKey.get(key) ?? this.add(key, { kind: 'cpu', id: this.tracks.length, cpu, name });
+    return this.sink.cpuLane(cpu, name);
   }
 
   global(name: string): number {
-    const key = `g:${name}`;
-    return this.byKey.get(key) ?? this.add(key, { kind: 'global', id: this.tracks.length, name });
-  }
-
-  trackInfo(id: number): TrackInfo {
-    return this.tracks[id]!.info;
-  }
-
-  private add(key: string, info: TrackInfo): number {
-    this.tracks.push({ info, stack: [], lastTs: -Infinity, earliest: Infinity, rootStart: [], rootEnd: [], rootsDroppedNs: 0, used: false, over: 0 });
-    this.byKey.set(key, info.id);
-    this.out.push({ kind: 'track', track: { ...info } });
-    return info.id;
+    return this.sink.global(name);
   }
 
   /** Depth of the open stack on a track. */
@@ -181,7 +161,6 @@ export class SliceBuilder {
     t.lastTs = ts;
     if (ts < t.earliest) t.earliest = ts;
     if (ts < this.windowStart) this.windowStart = ts;
-    t.used = true;
     return ts;
   }
 
@@ -304,7 +283,6 @@ export class SliceBuilder {
     t.rootEnd.push(endTs);
     t.lastTs = endTs;
     if (start < t.earliest) t.earliest = start;
-    t.used = true;
   }
 
   /** A call whose duration is known at once (a leaf line). */

@@ -1,10 +1,9 @@
 /**
  * The stack builder every stack input shares: it turns the frames a parser read (in the order a
  * kernel prints them, leaf first) into the `Frame[]` of a `sample` event (root first), applying
- * the user's normalisation options the same way for every input, and it aggregates stacks by
- * their frames for outputs and summaries that rank them.
+ * the user's normalisation options the same way for every input.
  *
- * Normalisation (`InputOptions`):
+ * Normalisation (`StackOptions`, which `InputOptions` takes in):
  * - `offsets` (default false): keep `+0x1a/0x40` on frames. Without offsets the same function
  *   called from two places of its caller is one frame, which is what a flame graph wants.
  * - `unreliable` (default false): keep `? func` frames. The unwinder prints `?` for return
@@ -15,7 +14,6 @@
  *   only evidence there is.
  * - `modules` (default true): keep the `[module]` a frame was printed with.
  */
-import type { InputOptions } from '../inputs/types.js';
 import type { Frame } from './events.js';
 
 /** Frames kept per stack; parsers stop adding (and report it) beyond this. */
@@ -40,20 +38,25 @@ export interface BuiltStack {
   onlyUnreliable: boolean;
 }
 
+/** The frame options every stack input shares (see the module comment). */
 export interface StackOptions {
+  /** Keep `+0x1a/0x40` offsets on frames (default false). */
   offsets: boolean;
+  /** Keep `?` unreliable frames (default false). */
   unreliable: boolean;
+  /** Keep `[module]` suffixes on frame names (default true). */
   modules: boolean;
 }
 
-export function stackOptions(o: InputOptions | undefined): StackOptions {
+/** The options as given (any may be left out) → every option, defaults filled in. */
+export function stackOptions(o: Partial<StackOptions> | undefined): StackOptions {
   return { offsets: o?.offsets === true, unreliable: o?.unreliable === true, modules: o?.modules !== false };
 }
 
 export class StackBuilder {
   readonly options: StackOptions;
 
-  constructor(options?: InputOptions) {
+  constructor(options?: Partial<StackOptions>) {
     this.options = stackOptions(options);
   }
 
@@ -85,64 +88,13 @@ export class StackBuilder {
   }
 }
 
-/** A frame as one text token: `func`, `func+0x1a/0x40`, `func [mod]`, `? func`. */
+/**
+ * A frame as one text token: `func`, `func+0x1a/0x40`, `func [mod]`, `? func`. The one spelling
+ * of a frame every output writes (outputs know it as `frameLabel`).
+ */
 export function frameText(f: Frame): string {
   let s = f.name;
   if (f.offset) s += `+${f.offset}`;
   if (f.module) s += ` [${f.module}]`;
   return f.unreliable ? `? ${s}` : s;
-}
-
-/** Identity of a stack: its frames' text, root first, joined by `;`. */
-export function stackKey(frames: readonly Frame[]): string {
-  let k = '';
-  for (let i = 0; i < frames.length; i++) k += (i ? ';' : '') + frameText(frames[i]!);
-  return k;
-}
-
-export interface StackEntry {
-  key: string;
-  /** Root first. */
-  frames: Frame[];
-  /** Sum of the weights (counts) of every observation of this stack. */
-  weight: number;
-  /** How many observations (reports, histogram entries) were merged. */
-  observations: number;
-  /** Title and reason of the first observation. */
-  title?: string;
-  reason?: string;
-}
-
-/**
- * Distinct stacks with summed weights. Memory grows with the number of distinct stacks only.
- * `ranked()` sorts by weight (descending), then by key, so the order is stable.
- */
-export class StackTable {
-  private readonly map = new Map<string, StackEntry>();
-  total = 0;
-  observations = 0;
-
-  add(frames: readonly Frame[], weight: number, title?: string, reason?: string): StackEntry {
-    const key = stackKey(frames);
-    let e = this.map.get(key);
-    if (!e) {
-      e = { key, frames: frames.slice(), weight: 0, observations: 0 };
-      if (title !== undefined) e.title = title;
-      if (reason !== undefined) e.reason = reason;
-      this.map.set(key, e);
-    }
-    e.weight += weight;
-    e.observations++;
-    this.total += weight;
-    this.observations++;
-    return e;
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  ranked(): StackEntry[] {
-    return [...this.map.values()].sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  }
 }

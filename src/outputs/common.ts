@@ -1,4 +1,4 @@
-import type { Args, Frame, TraceInfo } from '../model/events.js';
+import type { Args, TraceInfo } from '../model/events.js';
 import type { OutputOptions } from './types.js';
 
 /** Linux softirq vector names (include/linux/interrupt.h order). */
@@ -8,13 +8,8 @@ export function softirqName(vec: number): string {
   return SOFTIRQ_NAMES[vec] ?? `softirq ${vec}`;
 }
 
-/** A frame as one text token: `func`, `func [mod]`, `func+0x1a/0x40`, `? func` when unreliable. */
-export function frameLabel(f: Frame): string {
-  let s = f.name;
-  if (f.offset) s += `+${f.offset}`;
-  if (f.module) s += ` [${f.module}]`;
-  return f.unreliable ? `? ${s}` : s;
-}
+/** A frame as one text token: the model's `frameText`, under the name the outputs use. */
+export { frameText as frameLabel } from '../model/stacks.js';
 
 /**
  * What produced an output and from what: producer, input, format, clock (and its origin),

@@ -12,10 +12,10 @@
  */
 import type { TraceEvent, TraceInfo } from '../model/events.js';
 import { CAT } from '../model/events.js';
-import { StackTable, type StackEntry } from '../model/stacks.js';
 import { plainInteger } from '../model/time.js';
 import { frameLabel } from './common.js';
 import { PathTrie } from './folded-paths.js';
+import { StackTable, type StackEntry } from './stack-table.js';
 import type { FoldedWeight, OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 export const TOP_LIMIT = 100;

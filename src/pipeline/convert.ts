@@ -7,13 +7,14 @@ import type { Diagnostic, Severity } from '../model/diagnostics.js';
 import { DiagnosticCollector } from '../model/diagnostics.js';
 import { EventFilter, FilterError, describeFilters, isEmptySpec, type FilterSpec } from '../model/filter.js';
 import type { TraceEvent } from '../model/events.js';
-import { detect, inputByName, inputs, SNIFF_BYTES } from '../inputs/registry.js';
+import { detect, inputByName, inputs } from '../inputs/registry.js';
 import type { InputAdapter, InputOptions, InputParser } from '../inputs/types.js';
 import { outputByName, outputForPath, outputs } from '../outputs/registry.js';
 import type { FlameOptions, FoldedWeight, OutputAdapter, OutputWriter } from '../outputs/types.js';
 import { atomicWriteStream, TEMP_MARK } from './atomic.js';
 import { EventGuard } from './guard.js';
 import { decompressed } from './decompress.js';
+import { HeadLines } from './head.js';
 import { LineSplitter } from './lines.js';
 import { VERSION } from '../version.js';
 
@@ -169,22 +170,18 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   let parser: InputParser | undefined;
   let writer: OutputWriter | undefined;
   let held: LineBatch[] = [];
-  let heldBytes = 0;
+  const head = new HeadLines();
   let events = 0;
   let bytesOut = 0;
   let headText = '';
   const guard = new EventGuard(diags.report);
 
   const startParsing = () => {
+    headText = head.text();
     if (!adapter) {
-      const head = held
-        .flatMap((b) => b.lines)
-        .join('\n')
-        .slice(0, SNIFF_BYTES);
-      headText = head;
-      const r = detect(head);
+      const r = detect(headText);
       if (!r.adapter) {
-        if (head.trim() === '') {
+        if (headText.trim() === '') {
           // Nothing to recognise: an empty input is a warning, not a failure, for any named output.
           diags.report('input.empty', 0);
           adapter = inputs[0]!;
@@ -192,11 +189,6 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
           throw new ConvertError(`cannot tell the input format of ${name}: ${r.reason}; use --from`, 'unknown-format');
         } else throw new ConvertError(`cannot tell the input format of ${name} (tried ${r.tried.join('; ')}); use --from`, 'unknown-format');
       } else adapter = r.adapter;
-    } else {
-      headText = held
-        .flatMap((b) => b.lines)
-        .join('\n')
-        .slice(0, SNIFF_BYTES);
     }
     parser = adapter.createParser({ file: name, report: diags.report, options: opts.inputOptions ?? {} });
     writer = out.createWriter({
@@ -255,8 +247,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     (b: LineBatch) => {
       if (!parser) {
         held.push(b);
-        for (const l of b.lines) heldBytes += l.length + 1;
-        if (heldBytes < SNIFF_BYTES) return chain.none;
+        if (!head.push(b.lines)) return chain.none;
         startParsing();
         const evs = held.flatMap(parseBatch);
         held = [];

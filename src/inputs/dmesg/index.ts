@@ -1,10 +1,11 @@
 /**
  * `dmesg`: kernel call traces however they were printed or pasted (kernel log, journalctl,
  * syslog, mails, bug trackers, `dump_stack()` collections) and stack histograms (a count, then
- * a stack; bpftrace `@[kstack]: N` maps). See `tokenize.ts` for the line forms and
- * `interpret.ts` for how reports become stack samples.
+ * a stack; bpftrace `@[kstack]: N` maps). See `frames.ts` for the frame forms, `tokenize.ts`
+ * for the line kinds and `interpret.ts` for how reports become stack samples.
  */
 import type { InputAdapter, SniffAnswer, SniffVerdict } from '../types.js';
+import { codes } from './codes.js';
 import { createDmesgParser } from './interpret.js';
 import { newPrefix, stripPrefix } from './prefix.js';
 import { tokenize, type TokenizeFlags } from './tokenize.js';
@@ -115,10 +116,8 @@ export function sniffDmesgVerdict(head: string): SniffVerdict {
 export const dmesg: InputAdapter = {
   name: 'dmesg',
   description: 'kernel call traces from dmesg, journalctl, syslog or mails (every architecture), and stack histograms',
-  // Before function-graph (20): that sniffer says yes to a kernel log that embeds an ftrace dump
-  // (sysrq-z, ftrace_dump_on_oops), while this one's yes needs printk prefixes on most lines or
-  // call-trace frames, which function_graph text never has. After lttng-text (10).
   priority: 15,
+  codes,
   sniff: sniffDmesg,
   sniffVerdict: sniffDmesgVerdict,
   createParser: createDmesgParser,

@@ -7,6 +7,7 @@
  * lines) is the function-graph input's, so any sign of it is a no here.
  */
 import type { InputAdapter, SniffAnswer, SniffVerdict } from '../types.js';
+import { codes } from './codes.js';
 import { FtraceEventsParser } from './interpret.js';
 import { tokenizeLine } from './line.js';
 
@@ -50,6 +51,7 @@ export const ftraceEvents: InputAdapter = {
   name: 'ftrace-events',
   description: 'ftrace event text (tracefs trace/trace_pipe with any options, trace-cmd report): sched, irq, syscalls, block, timers, the function tracer, stack traces',
   priority: 25,
+  codes,
   sniff: sniffFtraceEvents,
   sniffVerdict,
   createParser: (ctx) => new FtraceEventsParser(ctx),

@@ -8,6 +8,7 @@
  * braces, never from indentation (mailers and web pages mangle indentation).
  */
 import type { InputAdapter } from '../types.js';
+import { codes } from './codes.js';
 import { FunctionGraphParser } from './parse.js';
 import { sniff, sniffVerdict } from './sniff.js';
 
@@ -18,6 +19,7 @@ export const functionGraph: InputAdapter = {
   name: 'function-graph',
   description: 'ftrace function_graph text (tracefs `trace`, every funcgraph-* option, trace-cmd report)',
   priority: 20,
+  codes,
   sniff,
   sniffVerdict,
   createParser: (ctx) => new FunctionGraphParser(ctx),

@@ -10,6 +10,8 @@ import { KeyedSlices } from '../../model/keyed-slices.js';
 import { SliceBuilder } from '../../model/slices.js';
 import { TaskTable } from '../../model/tasks.js';
 import type { ParseContext } from '../types.js';
+// The codes every handler reports are declared when this module loads, whoever imports it.
+import './codes.js';
 import { Meanings } from './meaning.js';
 import type { LttngRecord } from './record.js';
 import { PrevStateMapper } from './task-state.js';

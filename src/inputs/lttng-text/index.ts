@@ -5,6 +5,7 @@
  * mean, and `interpret.ts` for how the parts fit.
  */
 import type { InputAdapter, SniffAnswer, SniffVerdict } from '../types.js';
+import { codes } from './codes.js';
 import { LttngTextParser } from './interpret.js';
 import { RE_SNIFF_LINE } from './tokenize.js';
 
@@ -52,6 +53,7 @@ export const lttngText: InputAdapter = {
   name: 'lttng-text',
   description: 'LTTng and other CTF traces as babeltrace2 / babeltrace 1 print them (all timestamp, name and field options)',
   priority: 10,
+  codes,
   sniff,
   sniffVerdict,
   createParser: (ctx) => new LttngTextParser(ctx),

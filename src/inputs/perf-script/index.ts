@@ -4,6 +4,8 @@
  * `records.ts` for the default reading, `compat.ts` for `--compat stackcollapse`.
  */
 import type { InputAdapter, InputOptions, InputParser, ParseContext, SniffAnswer } from '../types.js';
+import { codes } from './codes.js';
+import { options } from './options.js';
 import { CompatRecords } from './compat.js';
 import { PerfRecords, SampleSink, type PerfOptions } from './records.js';
 import { frame, header, isSpace } from './tokenize.js';
@@ -90,9 +92,9 @@ function createParser(ctx: ParseContext): InputParser {
 export const perfScript: InputAdapter = {
   name: 'perf-script',
   description: 'perf script text (perf record samples with callchains, any -F fields, tracepoints); folded like stackcollapse-perf.pl',
-  // Before dmesg (15): both print `sym+0x…` frames, but this one's yes needs perf's sample
-  // headers with indented `ip sym (dso)` lines, which no kernel log has.
   priority: 12,
+  codes,
+  options,
   sniff: sniffPerfScript,
   createParser,
 };

@@ -12,8 +12,9 @@ import type { InputOptions } from '../../inputs/types.js';
 import { checkFilterSpec, isEmptySpec, type FilterSpec } from '../../model/filter.js';
 import { outputByName, outputs } from '../../outputs/registry.js';
 import type { FoldedWeight } from '../../outputs/types.js';
-import { TEMP_MARK, writeFileAtomic } from '../atomic.js';
-import { buildManifest, carryOver, manifestJson, readManifest } from './manifest.js';
+import { VERSION } from '../../version.js';
+import { TEMP_MARK } from '../atomic.js';
+import { ManifestStore, readPrevious } from './manifest-store.js';
 import type { Manifest } from './manifest.js';
 import { extensionOf } from './one.js';
 import { runPool } from './pool.js';
@@ -55,6 +56,11 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** Each input's entry, as soon as it is known. */
   onEntry?: (e: ManifestEntry) => void;
+  /**
+   * The result's `manifest.entries` (default true). Without them the result holds the summary
+   * only, and memory stays small whatever the number of inputs (the manifest file has them all).
+   */
+  keepEntries?: boolean;
   /** Bytes read from disk so far, and the total to read. */
   onProgress?: (p: { bytes: number; totalBytes: number; entries: number }) => void;
 }
@@ -158,37 +164,46 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   if (!shard) await removeTemps([...temps.keys()]);
 
   const manifestPath = path.join(out, manifestName(shard));
-  const previous = await readManifest(manifestPath);
-  const entries: ManifestEntry[] = [];
+  // Entries go to disk as they come (manifest-store.ts): memory stays small for any count.
+  const store = new ManifestStore(manifestPath, await readPrevious(manifestPath));
   const totalBytes = units.reduce((t, u) => t + u.size, 0);
   let bytes = 0;
-  const progress = () => opts.onProgress?.({ bytes, totalBytes, entries: entries.length });
+  const progress = () => opts.onProgress?.({ bytes, totalBytes, entries: store.raw.inputs });
   const accept = (e: ManifestEntry) => {
-    entries.push(e);
+    store.add(e);
     if (temps.size) void removeTemps(Object.values(e.outputs).map((r) => path.join(out, r)));
     opts.onEntry?.(e);
     progress();
   };
-  for (const e of early) accept(e);
+  try {
+    for (const e of early) accept(e);
 
-  const { interrupted } = await runPool(units, cfg, {
-    onEntry: accept,
-    onProgress: (n) => {
-      bytes += n;
-      progress();
-    },
-    signal: opts.signal,
-  });
+    const { interrupted } = await runPool(units, cfg, {
+      onEntry: accept,
+      onProgress: (n) => {
+        bytes += n;
+        progress();
+      },
+      signal: opts.signal,
+    });
 
-  if (interrupted) {
-    // Workers were stopped mid-write: remove the temporary files this process made.
-    const mine = `${TEMP_MARK}${process.pid}-`;
-    const left = await findTemps(out);
-    for (const list of left.values()) for (const p of list) if (p.includes(mine)) await fs.promises.rm(p, { force: true });
-    return { manifest: buildManifest(entries, formats, shard), manifestPath: null, interrupted, elapsedMs: Date.now() - started, bytesRead: bytes };
+    if (interrupted) {
+      const manifest: Manifest = { tool: 'tracebridge', version: VERSION, formats, shard, summary: { ...store.raw }, entries: opts.keepEntries === false ? [] : store.entries() };
+      store.close();
+      // Workers were stopped mid-write: remove the temporary files this process made.
+      const mine = `${TEMP_MARK}${process.pid}-`;
+      const left = await findTemps(out);
+      for (const list of left.values()) for (const p of list) if (p.includes(mine)) await fs.promises.rm(p, { force: true });
+      return { manifest, manifestPath: null, interrupted, elapsedMs: Date.now() - started, bytesRead: bytes };
+    }
+
+    await store.write(formats, shard);
+  } finally {
+    store.close();
   }
-
-  const manifest = buildManifest(carryOver(entries, previous), formats, shard);
-  await writeFileAtomic(manifestPath, manifestJson(manifest));
-  return { manifest, manifestPath, interrupted, elapsedMs: Date.now() - started, bytesRead: bytes };
+  const manifest: Manifest =
+    opts.keepEntries === false
+      ? { tool: 'tracebridge', version: VERSION, formats, shard, summary: { ...store.listed }, entries: [] }
+      : (JSON.parse(await fs.promises.readFile(manifestPath, 'utf8')) as Manifest);
+  return { manifest, manifestPath, interrupted: false, elapsedMs: Date.now() - started, bytesRead: bytes };
 }

@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
-import { detect, SNIFF_BYTES } from '../../inputs/registry.js';
+import { detect } from '../../inputs/registry.js';
 import { outputByName } from '../../outputs/registry.js';
 import { ConvertError, convert } from '../convert.js';
 import type { ConvertOptions, ConvertResult } from '../convert.js';
 import { CorruptDataError, decompressed, SizeLimitError } from '../decompress.js';
-import { LineSplitter } from '../lines.js';
+import { readHead } from '../head.js';
 import { ensureOutDir } from './naming.js';
 import type { BatchConfig, ManifestEntry } from './types.js';
 import { entry, problem } from './types.js';
@@ -63,46 +63,6 @@ export interface InputJob {
   source: Readable | Uint8Array;
   /** Inside an archive: archives found in it are not opened. */
   inArchive: boolean;
-}
-
-interface Head {
-  chunks: Uint8Array[];
-  text: string;
-  binary: boolean;
-  ended: boolean;
-  prefix: Buffer;
-}
-
-/** Reads decoded lines until the sniffers' 64 KiB are there, as `convert` itself does. */
-async function readHead(it: AsyncIterator<Uint8Array>): Promise<Head> {
-  const chunks: Uint8Array[] = [];
-  let binary = false;
-  const splitter = new LineSplitter((code) => {
-    if (code === 'input.binary') binary = true;
-  });
-  const lines: string[] = [];
-  let n = 0;
-  let ended = false;
-  let raw = 0;
-  while (n < SNIFF_BYTES) {
-    const r = await it.next();
-    if (r.done) {
-      ended = true;
-      lines.push(...splitter.end());
-      break;
-    }
-    chunks.push(r.value);
-    raw += r.value.length;
-    for (const l of splitter.push(r.value)) {
-      lines.push(l);
-      n += l.length + 1;
-    }
-    // A long run of bytes without a newline is no text trace; stop looking early.
-    if (raw > 4 * SNIFF_BYTES && lines.length === 0) break;
-  }
-  const prefix = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))).subarray(0, 8192);
-  if (prefix.includes(0)) binary = true;
-  return { chunks, text: lines.join('\n').slice(0, SNIFF_BYTES), binary, ended, prefix };
 }
 
 function archiveMagic(b: Buffer): 'tar' | 'zip' | null {

@@ -5,52 +5,43 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SingleBar } from 'cli-progress';
 import type { Argv } from 'yargs';
-import { inputs } from '../inputs/registry.js';
-import type { InputOptions } from '../inputs/types.js';
 import { outputForPath, outputs } from '../outputs/registry.js';
-import type { FoldedWeight } from '../outputs/types.js';
-import { ConvertError, convert, type ConvertOptions } from '../pipeline/convert.js';
+import { ConvertError, convert } from '../pipeline/convert.js';
 import { DiagnosticPrinter } from './diagnostics-printer.js';
-
-/** Exit codes of an interrupted run (128 + signal number, as shells report). */
-export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+import { type Command, EXIT, type Io, SIGNAL_EXIT, STOP_SIGNALS } from './io.js';
+import {
+  filterSpecOf,
+  flameOptionsOf,
+  fromOption,
+  inputOptionsFrom,
+  weightOf,
+  withFilterOptions,
+  withFlameOptions,
+  withInputOptions,
+  withWeightOption,
+} from './options.js';
+import { delayedBar } from './progress.js';
 
 export interface ConvertArgs {
   input: string;
   output?: string;
   from: string;
   to?: string;
-  weight?: string;
-  offsets: boolean;
-  unreliable: boolean;
-  modules: boolean;
   strict: boolean;
   quiet: boolean;
   verbose: boolean;
   _: (string | number)[];
+  [option: string]: unknown;
 }
 
-export interface Io {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
-
-export function convertOptions(y: Argv) {
-  return y
+function convertOptions(y: Argv) {
+  const base = y
     .positional('input', { type: 'string', demandOption: true, describe: 'input file or -' })
     .option('output', { alias: 'o', type: 'string', describe: 'output file, or - for standard output' })
-    .option('from', { type: 'string', default: 'auto', choices: ['auto', ...inputs.map((a) => a.name)], describe: 'input format' })
-    .option('to', { type: 'string', choices: outputs.map((o) => o.name), describe: 'output format (default: from the -o extension)' })
-    .option('weight', {
-      type: 'string',
-      choices: ['self', 'total', 'count'],
-      describe: 'folded: self time in us (default), total time in us, or call count',
-    })
-    .option('offsets', { type: 'boolean', default: false, describe: 'stacks: keep +0x1a/0x40 offsets on frames' })
-    .option('unreliable', { type: 'boolean', default: false, describe: 'stacks: keep "?" frames the unwinder was unsure of' })
-    .option('modules', { type: 'boolean', default: true, describe: 'stacks: keep [module] suffixes on frame names' })
+    .option('from', fromOption())
+    .option('to', { type: 'string', choices: outputs.map((o) => o.name), describe: 'output format (default: from the -o extension)' });
+  return withInputOptions(withWeightOption(base))
     .option('strict', { type: 'boolean', default: false, describe: 'fail (exit 1) when there is any warning' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but the reason a conversion failed' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print every diagnostic, infos too' })
@@ -59,6 +50,18 @@ export function convertOptions(y: Argv) {
     .example('$0 convert samples/function-graph/seed-002-libaio-blog.txt --to folded -o - > libaio.folded', 'folded stacks of self time, for a flame graph')
     .example('cat samples/dmesg/soft-lockup.txt | $0 convert - --to csv -o stacks.csv', 'read standard input');
 }
+
+/** The `convert` command module. */
+export const convertCommand: Command<ConvertArgs> = ({ io, done, usage }) => ({
+  command: 'convert <input>',
+  describe: 'convert one trace (a file, or - for standard input; gzip is read transparently)',
+  builder: (y: Argv<object>) => withFlameOptions(withFilterOptions(convertOptions(y))) as unknown as Argv<ConvertArgs>,
+  handler: async (a) => {
+    const r = await runConvert(a, io);
+    if (typeof r === 'number') done(r);
+    else usage(r.usage);
+  },
+});
 
 /** The first mistake in the arguments, or undefined. Looks at the file system, writes nothing. */
 export function checkArgs(a: ConvertArgs, input: string, output: string): string | undefined {
@@ -94,12 +97,14 @@ export function checkArgs(a: ConvertArgs, input: string, output: string): string
 }
 
 /** Runs `convert`; returns the exit code, or a usage message. */
-export async function runConvert(
-  a: ConvertArgs,
-  io: Io,
-  extraInputOptions: InputOptions = {},
-  extra: Pick<ConvertOptions, 'filters' | 'flame'> = {},
-): Promise<number | { usage: string }> {
+export async function runConvert(a: ConvertArgs, io: Io): Promise<number | { usage: string }> {
+  let filters;
+  try {
+    filters = filterSpecOf(a);
+  } catch (e) {
+    if (e instanceof ConvertError) return { usage: e.message };
+    throw e;
+  }
   // yargs reads a lone `-` (standard input/output) as an empty string.
   const input = a.input === '' ? '-' : a.input;
   const output = a.output === '' ? '-' : (a.output ?? (a.to ? '-' : undefined));
@@ -110,49 +115,28 @@ export async function runConvert(
   const printer = new DiagnosticPrinter(io.stderr, { quiet: a.quiet, verbose: a.verbose });
   const ac = new AbortController();
   let signalled: string | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
+  const offSignals = io.onSignals(STOP_SIGNALS, (sig) => {
     signalled ??= sig;
     ac.abort();
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.on(s, onSignal);
+  });
   // A closed pipe on standard output ends the run (exit 1), not the process with a stack trace.
-  const onPipeError = (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') ac.abort();
-  };
-  if (output === '-') process.stdout.on('error', onPipeError);
-  let epipe = false;
+  const offPipe =
+    output === '-'
+      ? io.onStdoutError((e) => {
+          if (e.code === 'EPIPE') ac.abort();
+        })
+      : () => undefined;
 
   // A progress bar on a terminal, for a file input that takes more than a second.
-  let bar: SingleBar | undefined;
   let total = 0;
-  let read = 0;
-  let timer: NodeJS.Timeout | undefined;
-  if (!a.quiet && process.stderr.isTTY === true && input !== '-') {
+  if (!a.quiet && io.stderrIsTTY && input !== '-') {
     try {
       total = fs.statSync(input).size;
     } catch {
       total = 0;
     }
-    if (total > 0) {
-      timer = setTimeout(() => {
-        void import('cli-progress').then(({ default: cliProgress }) => {
-          if (timer === undefined) return;
-          bar = new cliProgress.SingleBar(
-            { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} bytes | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true, fps: 10 },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(total, read);
-        });
-      }, 1000);
-    }
   }
-  const stopBar = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    bar?.stop();
-    bar = undefined;
-  };
+  const bar = delayedBar(io, total, 'bytes');
 
   try {
     const r = await convert({
@@ -160,17 +144,15 @@ export async function runConvert(
       output,
       from: a.from,
       to: a.to,
-      weight: a.weight as FoldedWeight | undefined,
-      inputOptions: { offsets: a.offsets, unreliable: a.unreliable, modules: a.modules, ...extraInputOptions },
+      weight: weightOf(a),
+      inputOptions: inputOptionsFrom(a),
       onDiagnostic: printer.onDiagnostic,
-      ...extra,
+      filters,
+      flame: flameOptionsOf(a),
       signal: ac.signal,
-      onProgress: (n) => {
-        read = n;
-        bar?.update(Math.min(n, total));
-      },
+      onProgress: (n) => bar.update(n),
     });
-    stopBar();
+    bar.stop();
     const failed = r.severities.error > 0 || (a.strict && r.severities.warning > 0);
     if (!a.quiet) {
       io.stderr(printer.summary());
@@ -180,29 +162,28 @@ export async function runConvert(
     if (failed) {
       if (r.severities.error > 0 && a.quiet) io.stderr(`tracebridge: ${input === '-' ? '<stdin>' : input}: conversion failed (${Object.keys(r.diagnostics).join(', ')})\n`);
       if (a.strict && r.severities.warning > 0) io.stderr(`--strict: ${r.severities.warning} warning(s)\n`);
-      return 1;
+      return EXIT.failed;
     }
-    return 0;
+    return EXIT.ok;
   } catch (e) {
-    stopBar();
+    bar.stop();
     if (signalled || (e as Error).name === 'AbortError') {
-      epipe = !signalled;
-      if (epipe) {
+      if (!signalled) {
         if (!a.quiet) io.stderr('tracebridge: the output was closed by its reader (EPIPE)\n');
-        return 1;
+        return EXIT.failed;
       }
       io.stderr(`tracebridge: interrupted (${signalled}); ${output === '-' ? 'the output is incomplete' : `${output} was not written`}\n`);
-      return SIGNAL_EXIT[signalled!] ?? 1;
+      return SIGNAL_EXIT[signalled] ?? EXIT.failed;
     }
     if (!a.quiet) io.stderr(printer.summary());
     if (e instanceof ConvertError) {
       io.stderr(`tracebridge: ${e.message}\n`);
-      return e.kind === 'usage' ? 2 : 1;
+      return e.kind === 'usage' ? EXIT.usage : EXIT.failed;
     }
     io.stderr(`tracebridge: ${(e as Error).stack ?? String(e)}\n`);
-    return 1;
+    return EXIT.failed;
   } finally {
-    for (const s of signals) process.off(s, onSignal);
-    if (output === '-') process.stdout.off('error', onPipeError);
+    offSignals();
+    offPipe();
   }
 }

@@ -1,11 +1,50 @@
 /**
- * The filter options (`--pid --tid --comm --cpu --function --exclude --max-depth --time`) shared
- * by `convert` and `batch`, and the flame graph drawing options of `convert`.
+ * The options several commands share, each declared once: the input format (`--from`), the
+ * input adapters' options (the shared stack options and each adapter's own, from their specs in
+ * `src/inputs/`), `--weight`, the filters (`--pid --tid --comm --cpu --function --exclude
+ * --max-depth --time`) and the flame graph drawing options; and their mapping to what the
+ * pipeline takes.
  */
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
+import { inputOptionSpecs, inputOptionsOf, inputs } from '../inputs/registry.js';
+import type { InputOptions } from '../inputs/types.js';
 import type { FilterSpec } from '../model/filter.js';
 import { ConvertError } from '../pipeline/convert.js';
-import type { FlameOptions } from '../outputs/types.js';
+import type { FlameOptions, FoldedWeight } from '../outputs/types.js';
+
+/** `--from` (or another name for it): `auto` or an input format. */
+export function fromOption(describe = 'input format'): Options {
+  return { type: 'string', default: 'auto', choices: ['auto', ...inputs.map((a) => a.name)], describe };
+}
+
+export function withWeightOption<T>(y: Argv<T>) {
+  return y.option('weight', {
+    type: 'string',
+    choices: ['self', 'total', 'count'],
+    describe: 'folded: self time in us (default), total time in us, or call count',
+  });
+}
+
+export function weightOf(a: Record<string, unknown>): FoldedWeight | undefined {
+  return a.weight as FoldedWeight | undefined;
+}
+
+/** Every input adapter's options (stack options first), as their specs declare them. */
+export function withInputOptions<T>(y: Argv<T>): Argv<T> {
+  let r = y;
+  for (const o of inputOptionSpecs()) {
+    const opt: Options = { type: o.type, describe: o.description };
+    if (o.default !== undefined) opt.default = o.default;
+    if (o.choices) opt.choices = [...o.choices];
+    r = r.option(o.name, opt) as Argv<T>;
+  }
+  return r;
+}
+
+/** The input options the user gave or their specs default, by `InputOptions` key. */
+export function inputOptionsFrom(a: Record<string, unknown>): InputOptions {
+  return inputOptionsOf(a);
+}
 
 const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v])

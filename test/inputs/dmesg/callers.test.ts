@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { CallerStates } from '../../../src/inputs/dmesg/callers.js';
+
+describe('dmesg caller states', () => {
+  const make = (limit: number) => {
+    let n = 0;
+    return new CallerStates(limit, () => ({ id: n++ }));
+  };
+
+  it('gives each caller id one state, made on first use', () => {
+    const c = make(4);
+    const a = c.get('T1', () => {});
+    expect(c.get('T1', () => {})).toBe(a);
+    expect(c.get('C0', () => {})).not.toBe(a);
+  });
+
+  it('pushes out the least recently used state when full, and says which', () => {
+    const c = make(3);
+    const evicted: number[] = [];
+    const ev = (s: { id: number }) => evicted.push(s.id);
+    c.get('a', ev); // 0
+    c.get('b', ev); // 1
+    c.get('c', ev); // 2
+    c.get('a', ev); // a is now the most recent: b is the least
+    c.get('d', ev); // 3 pushes out b
+    expect(evicted).toEqual([1]);
+    c.get('e', ev); // pushes out c
+    expect(evicted).toEqual([1, 2]);
+    // b comes back as a new state.
+    expect(c.get('b', ev).id).toBe(5);
+    expect(evicted).toEqual([1, 2, 0]);
+  });
+
+  it('drains every state least recently used first, and keeps none', () => {
+    const c = make(8);
+    for (const k of ['a', 'b', 'c', 'd']) c.get(k, () => {});
+    c.get('b', () => {});
+    c.get('a', () => {});
+    c.get('a', () => {});
+    expect(c.drain().map((s) => s.id)).toEqual([2, 3, 1, 0]);
+    expect(c.drain()).toEqual([]);
+    expect(c.get('a', () => {}).id).toBe(4);
+  });
+
+  it('keeps the order of a Map refreshed by delete and set (the order dmesg outputs depend on)', () => {
+    const limit = 16;
+    const c = make(limit);
+    const model = new Map<string, number>();
+    const outC: number[] = [];
+    const outM: number[] = [];
+    let seed = 7;
+    let next = 0;
+    for (let k = 0; k < 5000; k++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const key = `T${seed % 40}`;
+      c.get(key, (s) => outC.push(s.id));
+      const v = model.get(key);
+      if (v !== undefined) {
+        model.delete(key);
+        model.set(key, v);
+      } else {
+        if (model.size >= limit) {
+          const [old, id] = model.entries().next().value as [string, number];
+          outM.push(id);
+          model.delete(old);
+        }
+        model.set(key, next++);
+      }
+    }
+    expect(outC).toEqual(outM);
+    expect(c.drain().map((s) => s.id)).toEqual([...model.values()]);
+  });
+});
