@@ -1,7 +1,7 @@
 /**
  * What the handlers of event meanings share: the slice builder, the tasks (`model/tasks.ts`),
  * each CPU's scheduler and interrupt lanes, keyed slices and block requests in flight
- * (`model/keyed-slices.ts`), the timeline, and the helpers every handler uses (a record's CPU
+ * (`model/keyed-slices.ts`), the timeline, and what every handler calls (a record's CPU
  * and args, names, process events).
  */
 import type { Report } from '../../model/diagnostics.js';
