@@ -20,6 +20,7 @@ import protobuf from 'protobufjs';
 import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
 import { MAX_SAMPLES_PER_STACK, MAX_SAMPLES_TOTAL } from '../model/limits.js';
 import { frameLabel, traceMetadata } from './common.js';
+import { RawSyscalls } from './perfetto-syscalls.js';
 import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 const PROTO_PATH = fileURLToPath(new URL('../../proto/perfetto_trace_subset.proto', import.meta.url));
@@ -95,6 +96,7 @@ class PerfettoWriter implements OutputWriter {
   private readonly processes = new Map<number, string>();
   private readonly counters = new Map<string, number>();
   private readonly bundles = new Map<number, Packet[]>();
+  private readonly syscalls = new RawSyscalls();
   private systemInfoSent = false;
   private info: TraceInfo | undefined;
   /** Latest and earliest event times so far (NaN before the first). */
@@ -343,14 +345,19 @@ class PerfettoWriter implements OutputWriter {
       case 'track':
         this.describe(e.track);
         return;
-      case 'begin':
-        this.named(TYPE_SLICE_BEGIN, e.ts, e.track, e.name, e.cat, e.args, undefined, flowsOf(e));
+      case 'begin': {
+        const sys = this.syscalls.enter(e, this.tracks[e.track]);
+        if (sys) return this.ftrace(sys.cpu, { timestamp: sys.ts, pid: sys.tid, sysEnter: { id: sys.nr, args: sys.args } });
+        this.named(TYPE_SLICE_BEGIN, this.syscalls.time(e.track, e.ts), e.track, e.name, e.cat, e.args, undefined, flowsOf(e));
         return;
+      }
       case 'end': {
+        const sys = this.syscalls.exit(e, this.tracks[e.track]);
+        if (sys) return this.ftrace(sys.cpu, { timestamp: sys.ts, pid: sys.tid, sysExit: sys.ret === undefined ? { id: sys.nr } : { id: sys.nr, ret: sys.ret } });
         const ev: Packet = { type: TYPE_SLICE_END };
         const da = annotations(e.args);
         if (da) ev.debugAnnotations = da;
-        this.trackEvent(e.track, e.ts, ev, undefined, false);
+        this.trackEvent(e.track, this.syscalls.time(e.track, e.ts), ev, undefined, false);
         return;
       }
       case 'instant':

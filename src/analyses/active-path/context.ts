@@ -9,12 +9,21 @@
 import type { SchedWaking } from '../../model/events.js';
 import type { WakeCause } from './types.js';
 
+/** Who sent an IPI (`ipi_send_cpu` on the sending CPU): what a wake-up inside the IPI stands for. */
+export interface IpiSource {
+  /** The sending CPU's own cause: its open handler's, or the task that ran there. */
+  cause: WakeCause;
+  cpu: number;
+  ts: number;
+}
+
 export type Frame =
   | { kind: 'irq'; irq: number; name: string }
-  | { kind: 'softirq'; vec: number }
+  /** `since`: when the handler began (a packet received inside it is newer). */
+  | { kind: 'softirq'; vec: number; since?: number }
   | { kind: 'hrtimer' }
   | { kind: 'timer' }
-  | { kind: 'ipi'; name: string };
+  | { kind: 'ipi'; name: string; from?: IpiSource };
 
 /** Softirq vectors as the kernel numbers them (include/linux/interrupt.h). */
 export const SOFTIRQ_NAMES = ['HI', 'TIMER', 'NET_TX', 'NET_RX', 'BLOCK', 'IRQ_POLL', 'TASKLET', 'SCHED', 'HRTIMER', 'RCU'];
@@ -60,10 +69,15 @@ export function causeOfFrame(f: Frame): WakeCause {
     case 'hrtimer':
     case 'timer':
       return { kind: 'context', state: 'TIMER', reason: f.kind };
-    case 'ipi':
+    case 'ipi': {
       // The LAPIC timer is an interrupt vector too; what it wakes is a timer's.
       if (f.name === 'local_timer') return { kind: 'context', state: 'TIMER', reason: 'local_timer' };
+      // The sender is known (`ipi_send_cpu`): the wake-up is what the sending CPU was doing.
+      const from = f.from?.cause;
+      if (from?.kind === 'context') return { ...from, reason: `${from.reason} (IPI ${f.name} from CPU ${f.from!.cpu})` };
+      if (from?.kind === 'task') return from;
       return { kind: 'context', state: 'IPI', reason: f.name };
+    }
     case 'irq':
       return { kind: 'context', state: 'IRQ', reason: f.name || `irq ${f.irq}` };
     case 'softirq': {

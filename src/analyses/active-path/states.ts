@@ -4,7 +4,7 @@
  */
 import type { SchedWaking, TraceEvent } from '../../model/events.js';
 import { PSEUDO_TID_BASE, isSynthesizedName } from '../../model/slices.js';
-import { CpuContexts, classifyWake } from './context.js';
+import { CpuContexts, causeOfFrame, classifyWake, type IpiSource } from './context.js';
 import type { Interval, ThreadHistory, ThreadState, WakeCause } from './types.js';
 
 /** prev_state bits (the model's >= 4.14 report layout): dead tasks. */
@@ -36,6 +36,20 @@ export interface Histories {
   facts: TraceFacts;
 }
 
+/** Network events: the send queues a packet, the receive hands it to the stack (skb addresses match). */
+const NET_SEND = new Set(['net_dev_queue']);
+const NET_RECEIVE = new Set(['netif_receive_skb', 'net_if_receive_skb', 'netif_receive_skb_entry', 'netif_rx']);
+/** An IPI entry this long after the latest send to its CPU is not taken as that send's. */
+const IPI_SEND_BOUND_NS = 10_000_000;
+
+/** An skb address as text or number (`00000000e9494c6d`, `0xFFFF9A3C41D2E300`) → one key. */
+function skbKey(v: unknown): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v.toString(16) : undefined;
+  if (typeof v !== 'string' || v === '') return undefined;
+  const t = v.toLowerCase().replace(/^0x/, '').replace(/^0+(?=.)/, '');
+  return /^[0-9a-f]+$/.test(t) ? t : undefined;
+}
+
 /** Stable sort by time: inputs emit per-CPU runs that may interleave out of order. */
 function byTime(events: readonly TraceEvent[]): TraceEvent[] {
   const timed = events.filter((e) => 'ts' in e);
@@ -49,7 +63,13 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
   const cpuOfTrack = new Map<number, number>();
   const tidOfTrack = new Map<number, number>();
   const names = new Map<number, string>();
+  /** Track → who its instants were made by: a tid, or −(cpu + 1) for a CPU's idle lane. */
+  const contextOfTrack = new Map<number, number>();
   for (const e of events) {
+    if (e.kind === 'track' && e.track.kind === 'thread') {
+      if (e.track.cpu !== undefined) contextOfTrack.set(e.track.id, -(e.track.cpu + 1));
+      else if (e.track.tid > 0 && e.track.tid < PSEUDO_TID_BASE) contextOfTrack.set(e.track.id, e.track.tid);
+    }
     if (e.kind === 'track' && e.track.kind === 'cpu') cpuOfTrack.set(e.track.id, e.track.cpu);
     // A real thread's lane (not a per-CPU pseudo-thread): its events show it running.
     if (e.kind === 'track' && e.track.kind === 'thread' && e.track.tid > 0 && e.track.tid < PSEUDO_TID_BASE && e.track.cpu === undefined) {
@@ -62,6 +82,13 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
   const cpuFirst = new Map<number, number>();
   const open = new Map<number, Open>();
   const threads = new Map<number, ThreadHistory>();
+  /** The CPU each task last ran on. */
+  const cpuOfTid = new Map<number, number>();
+  /** skb key → the latest send of it; context (as contextOfTrack) → its latest receive. */
+  const sends = new Map<string, { tid: number; ts: number }>();
+  const receives = new Map<number, { skb: string; ts: number }>();
+  /** Target CPU → the latest IPI sent to it and not yet taken by an IPI entry there. */
+  const ipiSent = new Map<number, IpiSource>();
   const facts: TraceFacts = { wakeSources: {}, interruptEvents: 0, lostEvents: 0, missedSwitches: 0, start: Infinity, end: -Infinity };
 
   const thread = (tid: number, comm: string, ts: number, state: ThreadState): Open => {
@@ -99,7 +126,10 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
    */
   const running = (tid: number, ts: number, cpu?: number) => {
     if (tid <= 0 || tid >= PSEUDO_TID_BASE) return;
-    if (cpu !== undefined) current.set(cpu, tid);
+    if (cpu !== undefined) {
+      current.set(cpu, tid);
+      cpuOfTid.set(tid, cpu);
+    }
     const o = open.get(tid);
     if (!o || o.state === 'EXITED') thread(tid, '', ts, 'RUNNING');
     else if (o.state !== 'RUNNING') {
@@ -124,7 +154,7 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
       case 'softirq':
         facts.interruptEvents++;
         running(e.tid, ts, e.cpu);
-        if (e.phase === 'entry') ctx.push(e.cpu, { kind: 'softirq', vec: e.vec });
+        if (e.phase === 'entry') ctx.push(e.cpu, { kind: 'softirq', vec: e.vec, since: ts });
         else ctx.pop(e.cpu, 'softirq');
         break;
       case 'begin':
@@ -141,14 +171,20 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
           else ctx.pop(c, kind);
         } else if (e.cat === 'irq') {
           facts.interruptEvents++;
-          if (e.kind === 'begin') ctx.push(c, { kind: 'ipi', name: e.name });
-          else ctx.pop(c, 'ipi');
+          if (e.kind === 'begin') {
+            // The IPI an `ipi_send_cpu` announced: the wake-ups inside it are the sender's doing.
+            const from = e.name === 'local_timer' ? undefined : ipiSent.get(c);
+            if (from) ipiSent.delete(c);
+            ctx.push(c, from && ts - from.ts <= IPI_SEND_BOUND_NS ? { kind: 'ipi', name: e.name, from } : { kind: 'ipi', name: e.name });
+          } else ctx.pop(c, 'ipi');
         }
         break;
       }
       case 'instant': {
         const t = tidOfTrack.get(e.track);
         if (t !== undefined) running(t, ts);
+        const who = contextOfTrack.get(e.track);
+        if (who !== undefined) instant(e.name, e.args, who, ts);
         if (e.cat === 'marker' && / discarded$/.test(e.name)) {
           facts.lostEvents++;
           ctx.clearAll();
@@ -156,6 +192,7 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
         break;
       }
       case 'sched-switch': {
+        if (e.nextTid > 0) cpuOfTid.set(e.nextTid, e.cpu);
         const cur = current.get(e.cpu);
         // A switch from a task the CPU did not run (unless its own events showed it running).
         if (cur !== undefined && cur !== e.prevTid && open.get(e.prevTid)?.state !== 'RUNNING') facts.lostEvents++;
@@ -182,6 +219,37 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
     }
   }
 
+  /** Network sends and receives, IPI sends: what later wake-ups will be matched with. */
+  function instant(name: string, args: Record<string, unknown> | undefined, who: number, ts: number) {
+    if (NET_SEND.has(name) || NET_RECEIVE.has(name)) {
+      const skb = skbKey(args?.skbaddr);
+      if (skb === undefined) return;
+      if (NET_SEND.has(name)) sends.set(skb, { tid: who > 0 ? who : 0, ts });
+      else receives.set(who, { skb, ts });
+    } else if (name === 'ipi_send_cpu') {
+      const target = args?.cpu;
+      const cpu = who > 0 ? cpuOfTid.get(who) : -who - 1;
+      if (typeof target !== 'number' || cpu === undefined || target === cpu) return;
+      const top = ctx.top(cpu);
+      const cause = top ? causeOfFrame(top) : who > 0 ? ({ kind: 'task', waker: who } as const) : undefined;
+      if (cause) ipiSent.set(target, { cause, cpu, ts });
+    }
+  }
+
+  /**
+   * A network wake-up (inside a NET_RX/NET_TX softirq) whose softirq received a packet that a
+   * task queued: that task, and when it sent it.
+   */
+  function sender(e: SchedWaking, waker: number): { tid: number; ts: number } | undefined {
+    const top = ctx.top(e.cpu);
+    if (top?.kind !== 'softirq' || top.since === undefined) return undefined;
+    const r = receives.get(waker > 0 ? waker : -(e.cpu + 1));
+    if (!r || r.ts < top.since) return undefined;
+    const s = sends.get(r.skb);
+    if (!s || s.ts > r.ts || s.tid <= 0 || s.tid === e.tid) return undefined;
+    return s;
+  }
+
   function wake(e: SchedWaking, ts: number) {
     const src = e.source ?? 'unstated';
     facts.wakeSources[src] = (facts.wakeSources[src] ?? 0) + 1;
@@ -189,7 +257,11 @@ export function buildHistories(events: readonly TraceEvent[]): Histories {
     if (e.wakerTid !== undefined) running(e.wakerTid, ts, e.cpu);
     if (e.tid <= 0) return;
     const waker = e.wakerTid ?? current.get(e.cpu) ?? 0;
-    const cause = classifyWake(e, ctx.top(e.cpu), waker === e.tid ? 0 : waker);
+    let cause = classifyWake(e, ctx.top(e.cpu), waker === e.tid ? 0 : waker);
+    if (cause.kind === 'context' && cause.state === 'NETWORK') {
+      const s = sender(e, waker);
+      if (s) cause = { kind: 'network', sender: s.tid, sent: s.ts, reason: cause.reason };
+    }
     const known = open.get(e.tid);
     if (!known || known.state === 'EXITED') {
       const o = thread(e.tid, e.comm, ts, 'PREEMPTED');

@@ -28,7 +28,12 @@ export type WakeCause =
   /** Interrupt or device context: the wait stays on the woken thread, labelled. */
   | { kind: 'context'; state: Exclude<PathState, 'RUNNING' | 'PREEMPTED' | 'BLOCKED' | 'UNKNOWN'>; reason: string }
   /** Woken from an idle CPU with no interrupt context in view (never blamed on swapper). */
-  | { kind: 'idle'; cpu: number };
+  | { kind: 'idle'; cpu: number }
+  /**
+   * Woken by the network receive of a packet that task `sender` queued at `sent` (matched by its
+   * skb address): the wait is the sender's path up to the send, then the packet's way to the wake.
+   */
+  | { kind: 'network'; sender: number; sent: number; reason: string };
 
 /** A thread's state between two of its events. */
 export type ThreadState = 'RUNNING' | 'PREEMPTED' | 'BLOCKED';

@@ -73,6 +73,13 @@ export function walkPath(threads: ReadonlyMap<number, ThreadHistory>, tid: numbe
         emit(f.tid, a, b, 'BLOCKED', reason, f.depth);
       } else if (w.kind === 'context') emit(f.tid, a, b, w.state, w.reason, f.depth);
       else if (w.kind === 'idle') emit(f.tid, a, b, 'UNKNOWN', `woken from idle CPU ${w.cpu} with no interrupt in view`, f.depth);
+      else if (w.kind === 'network') {
+        // The sender's path until it queued the packet, then the packet's way to the wake-up.
+        const sent = Math.min(Math.max(w.sent, a), b);
+        const packet = `${w.reason}: packet from ${comm(w.sender)} (${w.sender})`;
+        if (sent > a && push(f, w.sender, a, sent) !== undefined) emit(f.tid, a, sent, 'NETWORK', packet, f.depth);
+        emit(f.tid, sent, b, 'NETWORK', packet, f.depth);
+      }
       else {
         const why = push(f, w.waker, a, b);
         if (why !== undefined) emit(f.tid, a, b, 'BLOCKED', `woken by ${comm(w.waker)} (${w.waker}): ${why}`, f.depth);

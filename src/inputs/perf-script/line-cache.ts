@@ -1,48 +1,66 @@
 /**
- * A cache of what a callchain line means, keyed by the whole line: a capture repeats the same
- * frame lines (same address, symbol and dso) in most of its samples. Lines are bucketed by a
- * hash of their address, which the caller computes while scanning it, and found by string
- * equality (a length check and a compare of flat strings: no substring, no string hashing).
- * Stored lines are copies, so a cached line never keeps its read chunk alive; the cache starts
- * over when full, so memory stays bounded.
+ * What a callchain line means, cached by the whole line: a capture repeats the same frame lines
+ * (same address, symbol and dso) in most of its samples.
+ *
+ * The line that follows a given stack prefix is nearly always one seen there before (a caller's
+ * return address), so each trie node remembers its last two edges (the line read after it, its
+ * meaning, the node it led to): a hit costs a string comparison (a length check and a memory
+ * compare), no hashing and no trie lookup. A miss goes to a map keyed by the line (hashed by
+ * the engine). Stored lines are flat copies, so a cached line never keeps its read chunk alive;
+ * the map starts over when full and the edges follow the trie, so memory stays bounded by the
+ * distinct stacks.
  */
 const LIMIT = 1 << 17;
-/** Lines kept per address hash (the same address in a few binaries). */
-const PER_BUCKET = 8;
+
+export interface Edge<T> {
+  line: string;
+  value: T;
+  /** The trie node the line leads to from the node it was read after; −1 until the caller sets it. */
+  child: number;
+}
 
 export class LineCache<T> {
-  private readonly buckets = new Map<number, { line: string; value: T }[]>();
-  private size = 0;
+  private readonly map = new Map<string, { line: string; value: T }>();
+  /** Per trie node: the two latest edges (most recent first). */
+  private first: (Edge<T> | undefined)[] = [];
+  private second: (Edge<T> | undefined)[] = [];
 
-  get(hash: number, line: string): T | undefined {
-    const b = this.buckets.get(hash);
-    if (b) for (let k = 0; k < b.length; k++) if (b[k]!.line === line) return b[k]!.value;
-    return undefined;
+  /** The edge for `line` read after trie node `node`, if the line is known. */
+  get(node: number, line: string): Edge<T> | undefined {
+    const a = this.first[node];
+    if (a !== undefined) {
+      if (a.line === line) return a;
+      const b = this.second[node];
+      if (b !== undefined && b.line === line) {
+        this.second[node] = a;
+        this.first[node] = b;
+        return b;
+      }
+    }
+    const c = this.map.get(line);
+    return c === undefined ? undefined : this.remember(node, c.line, c.value);
   }
 
-  set(hash: number, line: string, value: T): void {
-    if (this.size >= LIMIT) {
-      this.buckets.clear();
-      this.size = 0;
+  set(node: number, line: string, value: T): Edge<T> {
+    if (this.map.size >= LIMIT) this.map.clear();
+    const c = { line: flat(line), value };
+    this.map.set(c.line, c);
+    return this.remember(node, c.line, value);
+  }
+
+  private remember(node: number, line: string, value: T): Edge<T> {
+    while (this.first.length <= node) {
+      this.first.push(undefined);
+      this.second.push(undefined);
     }
-    let b = this.buckets.get(hash);
-    if (!b) this.buckets.set(hash, (b = []));
-    if (b.length >= PER_BUCKET) return;
-    b.push({ line: (' ' + line).slice(1), value });
-    this.size++;
+    const e: Edge<T> = { line, value, child: -1 };
+    this.second[node] = this.first[node];
+    this.first[node] = e;
+    return e;
   }
 }
 
-/** Hash of the address (the first word after leading whitespace) of a line, as the cache buckets it. */
-export function addressHash(s: string): number {
-  const n = s.length;
-  let i = 0;
-  while (i < n && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
-  let h = 0;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 32 || c === 9) break;
-    h = (Math.imul(h, 31) + c) | 0;
-  }
-  return h;
+/** A copy of a string that holds no reference to the text it was cut from. */
+function flat(s: string): string {
+  return (' ' + s).slice(1);
 }

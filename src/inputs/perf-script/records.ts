@@ -14,8 +14,10 @@ import type { Report } from '../../model/diagnostics.js';
 import type { Args, Frame, StackSample, TraceEvent } from '../../model/events.js';
 import { parseScaled } from '../../model/time.js';
 import { name, type NameOptions } from './frames.js';
-import { addressHash, LineCache } from './line-cache.js';
-import { frame, header, isSpace, srcline, stripOffset, type Header } from './tokenize.js';
+import { LineCache } from './line-cache.js';
+import { HeaderScan } from './fast-header.js';
+import { StackTrie } from './stack-trie.js';
+import { frame, header, isSpace, srcline, stripOffset } from './tokenize.js';
 
 export interface PerfOptions extends NameOptions {
   withPid: boolean;
@@ -39,6 +41,15 @@ export function timeNs(t: string | undefined): number | undefined {
   return Number.isNaN(v) ? undefined : v;
 }
 
+/** What a sample's timeline needs from its header. */
+export interface SampleHead {
+  comm: string;
+  pid?: number | undefined;
+  tid: number;
+  cpu?: number | undefined;
+  event: string;
+}
+
 /** Threads (tracks), times and the `sample` events themselves. */
 export class SampleSink {
   readonly out: TraceEvent[] = [];
@@ -47,6 +58,12 @@ export class SampleSink {
   private readonly trackTs = new Map<number, number>();
   private lastTs = 0;
   private started = false;
+  /** The thread of the previous sample (consecutive samples are mostly one thread's). */
+  private lastComm = '';
+  private lastPid = -2;
+  private lastTid = -2;
+  private lastTrack = 0;
+  private lastTrackTs = -1;
   samples = 0;
 
   constructor(
@@ -61,6 +78,7 @@ export class SampleSink {
   }
 
   private track(comm: string, pid: number, tid: number): number {
+    if (tid === this.lastTid && pid === this.lastPid && comm === this.lastComm) return this.lastTrack;
     const key = `${pid}/${tid}`;
     let t = this.tracks.get(key);
     if (!t || t.comm !== comm) {
@@ -70,29 +88,43 @@ export class SampleSink {
       const main = this.tracks.get(`${pid}/${pid}`);
       this.out.push({ kind: 'track', track: { kind: 'thread', id, pid, tid, name: comm, processName: main ? main.comm : comm } });
     }
+    if (this.lastTrackTs >= 0) this.trackTs.set(this.lastTrack, this.lastTrackTs);
+    this.lastComm = comm;
+    this.lastPid = pid;
+    this.lastTid = tid;
+    this.lastTrack = t.id;
+    this.lastTrackTs = this.trackTs.get(t.id) ?? -1;
     return t.id;
   }
 
-  /** One sample; `leafFirst` groups are the frame lines as printed (each group root→leaf). */
-  emit(h: Header | undefined, line: number, root: string, period: number, leafFirst: readonly (readonly Frame[])[], args?: Args) {
+  /**
+   * One sample: `frames` root first (may be shared between samples: nobody changes it), `ns` its
+   * time when the header has one.
+   */
+  emit(h: SampleHead | undefined, ns: number | undefined, line: number, root: string, period: number, frames: Frame[], args?: Args) {
+    if (h) this.sample(h.comm, h.pid, h.tid, h.cpu, h.event, ns, line, root, period, frames, args);
+    else this.sample(root, undefined, 0, undefined, '', ns, line, root, period, frames, args);
+  }
+
+  /** The profile of the previous sample, shared when the next one has the same. */
+  private profile = { event: '', period: -1, root: '' };
+
+  sample(comm: string, pidOr: number | undefined, tid: number, cpu: number | undefined, event: string, ns: number | undefined, line: number, root: string, period: number, frames: Frame[], args?: Args) {
     this.start();
-    const comm = h ? h.comm : root;
-    const tid = h ? h.tid : 0;
-    const pid = h?.pid ?? tid;
-    let ts = timeNs(h?.time) ?? this.lastTs;
+    const pid = pidOr ?? tid;
+    let ts = ns !== undefined && !Number.isNaN(ns) ? ns : this.lastTs;
     if (ts > this.lastTs) this.lastTs = ts;
     const track = this.track(comm, pid, tid);
     // A thread's samples stay in time order (perf script prints them so): the flame chart of
     // its samples, and any reader sorting by time, nest what the input's order gave.
-    const prev = this.trackTs.get(track);
-    if (prev !== undefined && ts < prev) {
+    const prev = this.lastTrackTs;
+    if (prev >= 0 && ts < prev) {
       this.report('perf-script.time-backwards', line, `sample of ${comm} ${tid} is ${prev - ts} ns before the thread's previous sample: moved forward to it`);
       ts = prev;
     }
-    this.trackTs.set(track, ts);
-    const frames: Frame[] = [];
-    for (let g = leafFirst.length - 1; g >= 0; g--) for (const f of leafFirst[g]!) frames.push(f);
-    const event = h?.event ?? '';
+    this.lastTrackTs = ts;
+    let profile = this.profile;
+    if (profile.event !== event || profile.period !== period || profile.root !== root) this.profile = profile = { event, period, root };
     const e: StackSample = {
       kind: 'sample',
       ts,
@@ -103,9 +135,9 @@ export class SampleSink {
       tid,
       comm,
       title: event || 'sample',
-      profile: { event, period, root },
+      profile,
     };
-    if (h?.cpu !== undefined) e.cpu = h.cpu;
+    if (cpu !== undefined) e.cpu = cpu;
     if (args) e.args = args;
     this.out.push(e);
     this.samples++;
@@ -118,11 +150,15 @@ export function rootLabel(comm: string, pid: string, tid: string, o: { withPid: 
 }
 
 interface Rec {
-  h: Header;
+  h: SampleHead;
+  ns: number | undefined;
+  period: number;
   line: number;
   root: string;
   java: boolean;
-  groups: Frame[][];
+  /** The callchain so far (leaf first) and the node before its last line. */
+  node: number;
+  prevNode: number;
   args?: Args;
 }
 
@@ -130,11 +166,16 @@ interface Rec {
 export class PerfRecords {
   private rec: Rec | undefined;
   private filter: string | undefined;
-  private readonly cache = new LineCache<Frame[]>();
-  private readonly javaCache = new LineCache<Frame[]>();
+  private readonly trie = new StackTrie();
+  /** Frame line → group id (−1: not a frame line). */
+  private readonly cache = new LineCache<number>();
+  private readonly javaCache = new LineCache<number>();
   private inRecordFrames = false;
   /** After a header of another event, until the next blank line or header. */
   private skipping = false;
+  private readonly scan = new HeaderScan();
+  /** The previous scanned header's texts and label. */
+  private readonly last = { comm: '', pid: undefined as number | undefined, tid: -1, event: '', root: '' };
 
   constructor(
     private readonly sink: SampleSink,
@@ -149,7 +190,7 @@ export class PerfRecords {
     if (!r) return;
     this.rec = undefined;
     this.inRecordFrames = false;
-    this.sink.emit(r.h, r.line, r.root, r.h.period && r.h.period > 0 ? r.h.period : 1, r.groups, r.args);
+    this.sink.emit(r.h, r.ns, r.line, r.root, r.period, this.trie.stack(r.node), r.args);
   }
 
   private accepts(ev: string, line: number): boolean {
@@ -162,17 +203,24 @@ export class PerfRecords {
     return false;
   }
 
-  private named(line: string, java: boolean): Frame[] | undefined {
-    const cache = java ? this.javaCache : this.cache;
-    const hash = addressHash(line);
-    let v = cache.get(hash, line);
-    if (v === undefined) {
+  /** Reads a callchain line into the record; false when it is not one. */
+  private frameLine(r: Rec, line: string): boolean {
+    const cache = r.java ? this.javaCache : this.cache;
+    let edge = cache.get(r.node, line);
+    if (edge === undefined) {
       const f = frame(line);
-      if (!f) return undefined;
-      v = name(f.ip, f.sym, f.dso, f.inlined, java, this.o);
-      cache.set(hash, line, v);
+      edge = cache.set(r.node, line, f ? this.trie.groupId(name(f.ip, f.sym, f.dso, f.inlined, r.java, this.o)) : -1);
     }
-    return v;
+    if (edge.value < 0) return false;
+    if (edge.child < 0) edge.child = this.trie.child(r.node, edge.value);
+    r.prevNode = r.node;
+    r.node = edge.child;
+    return true;
+  }
+
+  private pushGroup(r: Rec, gid: number) {
+    r.prevNode = r.node;
+    r.node = this.trie.child(r.node, gid);
   }
 
   line(s: string, no: number) {
@@ -184,12 +232,25 @@ export class PerfRecords {
     const c0 = s.charCodeAt(0);
     if (c0 === 35 /* # */) return;
     if (isSpace(c0)) {
+      const r0 = this.rec;
+      if (r0 !== undefined) {
+        // A line this stack prefix has read before: known to be a callchain line (no scan).
+        const e = (r0.java ? this.javaCache : this.cache).get(r0.node, s);
+        if (e !== undefined && e.value >= 0) {
+          if (e.child < 0) e.child = this.trie.child(r0.node, e.value);
+          r0.prevNode = r0.node;
+          r0.node = e.child;
+          this.inRecordFrames = true;
+          return;
+        }
+      }
       let i = 1;
       while (i < n && isSpace(s.charCodeAt(i))) i++;
       if (i === n) return this.flush();
       // The callchain (and source lines) of a skipped sample go with it.
       if (this.skipping && !header(s)) return;
-      if (this.rec) {
+      const r = this.rec;
+      if (r) {
         // A callchain line: ip (hex) then a space.
         let j = i;
         for (; j < n; j++) {
@@ -197,25 +258,23 @@ export class PerfRecords {
           if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) break;
         }
         if (j > i && j < n && s.charCodeAt(j) === 32) {
-          const fr = this.named(s, this.rec.java);
-          if (fr) {
-            this.rec.groups.push(fr);
+          if (this.frameLine(r, s)) {
             this.inRecordFrames = true;
             return;
           }
         }
         if (this.inRecordFrames) return this.srclineLine(s);
       }
-    }
+    } else if (this.scan.scan(s)) return this.scannedHeader(no);
     const h = header(s);
-    if (h) return this.headerLine(h, no);
+    if (h) return this.headerLine(h, timeNs(h.time), h.period, h.rest, no);
     if (frame(s)) this.report('perf-script.frame-outside-record', no);
     else this.report('perf-script.unrecognized-line', no);
   }
 
   private srclineLine(s: string) {
     const r = this.rec!;
-    const g = r.groups[r.groups.length - 1]!;
+    const g = this.trie.groupFrames(this.trie.groupOf(r.node));
     const sl = srcline(s);
     const changed = g.slice();
     if (sl.inlined && this.o.inline && !changed[0]!.name.endsWith('_[i]')) changed[0] = { name: changed[0]!.name + '_[i]' };
@@ -223,27 +282,52 @@ export class PerfRecords {
       const last = changed.length - 1;
       changed[last] = { name: `${changed[last]!.name}:${sl.text}` };
     }
-    if (changed.some((f, i) => f !== g[i])) r.groups[r.groups.length - 1] = changed;
+    if (changed.some((f, i) => f !== g[i])) r.node = this.trie.child(r.prevNode, this.trie.groupId(changed));
   }
 
-  private headerLine(h: Header, no: number) {
+  /** A header of the common layout: texts cut only where they differ from the previous one's. */
+  private scannedHeader(no: number) {
+    const h = this.scan;
+    const l = this.last;
+    if (!h.is(h.eventStart, h.eventEnd, l.event)) l.event = h.cut(h.eventStart, h.eventEnd);
+    const pid = h.pidStart >= 0 ? h.pid : undefined;
+    if (l.root === '' || h.tid !== l.tid || pid !== l.pid || !h.is(0, h.commEnd, l.comm)) {
+      l.comm = h.cut(0, h.commEnd);
+      l.tid = h.tid;
+      l.pid = pid;
+      l.root = rootLabel(l.comm, pid !== undefined ? String(pid) : '?', String(h.tid), this.o);
+    }
+    const head: SampleHead = { comm: l.comm, pid, tid: h.tid, cpu: h.cpu >= 0 ? h.cpu : undefined, event: l.event };
+    this.headerLine(head, h.ns, h.periodStart >= 0 ? h.period : undefined, '', no, l.root);
+  }
+
+  private headerLine(h: SampleHead, ns: number | undefined, period: number | undefined, rest: string, no: number, root?: string) {
     this.flush();
     this.skipping = false;
     if (!this.accepts(h.event, no)) {
-      this.skipping = !h.rest || !frame(h.rest);
+      this.skipping = !rest || !frame(rest);
       return;
     }
     const pid = h.pid !== undefined ? String(h.pid) : '?';
-    const rec: Rec = { h, line: no, root: rootLabel(h.comm, pid, String(h.tid), this.o), java: h.comm.startsWith('java'), groups: [] };
-    if (h.rest) {
+    const rec: Rec = {
+      h,
+      ns,
+      period: period && period > 0 ? period : 1,
+      line: no,
+      root: root ?? rootLabel(h.comm, pid, String(h.tid), this.o),
+      java: h.comm.startsWith('java'),
+      node: 0,
+      prevNode: 0,
+    };
+    if (rest) {
       // Without a callchain the sampled ip is on the header line; a tracepoint has its payload.
-      const f = frame(h.rest);
+      const f = frame(rest);
       if (f) {
-        rec.groups.push(name(f.ip, stripOffset(f.sym), f.dso, f.inlined, rec.java, this.o));
+        this.pushGroup(rec, this.trie.groupId(name(f.ip, stripOffset(f.sym), f.dso, f.inlined, rec.java, this.o)));
         this.rec = rec;
         return this.flush();
       }
-      rec.args = { trace: h.rest };
+      rec.args = { trace: rest };
     }
     this.rec = rec;
   }
