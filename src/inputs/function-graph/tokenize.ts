@@ -108,7 +108,8 @@ export function tokenize(raw: string, lineNo: number, st: TokenizeState): TokenR
   return t;
 }
 
-function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenResult {
+/** The general path alone (every layout, a regular expression per column); exported for tests. */
+export function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenResult {
   const s = clean(raw);
   let i = 0;
   while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
