@@ -5,7 +5,7 @@
  * are the model's (`DayCounter`, `EpochRebase`).
  */
 import { DayCounter, EpochRebase } from '../../model/clock.js';
-import type { LinePrefix } from './prefix.js';
+import type { LinePrefix } from './line-prefix.js';
 
 export class LogClock {
   /** Some line had a printk time: the clock is boot time, wall stamps are ignored. */
