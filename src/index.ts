@@ -19,7 +19,7 @@ export { ftraceEvents } from './inputs/ftrace-events/index.js';
 export { TaskTable } from './model/tasks.js';
 export { StackBuilder } from './model/stacks.js';
 export { chromeJson } from './outputs/chrome-json.js';
-export { perfetto } from './outputs/perfetto.js';
+export { perfetto } from './outputs/perfetto/index.js';
 export { folded } from './outputs/folded.js';
 export { csv } from './outputs/csv.js';
 export { top } from './outputs/top.js';

@@ -139,3 +139,30 @@ describe('LTTng and ftrace captures of similar workloads', () => {
     for (const k of lttng) expect(ftrace, k).toContain(k);
   }, 120_000);
 });
+
+const kernelFile = (s: string) => path.join(KERNEL, `debian-7.3__${s}.txt`);
+
+describe.skipIf(!fs.existsSync(kernelFile('ev-kprobes')))('ftrace corpus: probes, raw and hex', () => {
+  it('joins every open/open_ret kprobe pair into a do_sys_openat2 slice', async () => {
+    const text = read(kernelFile('ev-kprobes')).toString('utf8');
+    const pb = await run(new Uint8Array(Buffer.from(text)), 'perfetto');
+    const r = await queryTrace(pb.out, [`select count(*) as n from slice where name = 'do_sys_openat2' and dur >= 0`]);
+    expect(r.ok, r.error).toBe(true);
+    expect(r.importErrors).toEqual([]);
+    const returns = (text.match(/: open_ret: \(/g) ?? []).length;
+    expect(returns).toBeGreaterThan(100);
+    expect(r.rows[0]![0]!.n).toBe(returns);
+    expect(pb.result.diagnostics['ftrace-events.unmatched-probe'] ?? 0).toBe((text.match(/: open: \(/g) ?? []).length - returns);
+  }, 120_000);
+
+  it('keeps every raw and hex `type: N` line as an instant, each counted', async () => {
+    for (const f of ['ev-raw', 'ev-hex']) {
+      const text = read(kernelFile(f)).toString('utf8');
+      const r = await run(new Uint8Array(Buffer.from(text)), 'csv');
+      const types = (text.match(/ type: \d+$/gm) ?? []).length;
+      expect(types, f).toBeGreaterThan(100);
+      expect(r.result.diagnostics['ftrace-events.raw-type'], f).toBe(types);
+      expect(r.text.split('\n').filter((l) => /^instant,.*,type \d+,event,/.test(l)).length, f).toBe(types);
+    }
+  });
+});

@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvText } from '../src/outputs/csv.js';
-import { perfettoSchema } from '../src/outputs/perfetto.js';
+import { perfettoSchema } from '../src/outputs/perfetto/index.js';
 import { convert } from '../src/pipeline/convert.js';
 import { functionGraphText } from '../src/bench/gen-function-graph.js';
 import { CORPUS, HAVE_CORPUS, SAMPLES, lines, run, samplesOf } from './support/convert-helpers.js';

@@ -31,11 +31,33 @@ export interface ParseContext {
 }
 
 /**
+ * Complete lines of one read, as byte ranges of one buffer: line k is `buf[starts[k], ends[k])`
+ * without its `\n` (nor the `\r` of a `\r\n`). When every byte is ASCII and no line needed a
+ * repair, `texts` is null and a byte is a character; otherwise `texts` holds every line's text,
+ * decoded, cut and checked as the text path reads it, and byte readers must use those.
+ */
+export interface ByteLines {
+  buf: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  count: number;
+  /** Number of line 0 (1-based). */
+  first: number;
+  texts: string[] | null;
+}
+
+/**
  * One parsing run. `push` receives consecutive lines (without line terminators) with the
  * 1-based number of the first one and returns the events they complete; `end` returns the rest.
  */
 export interface InputParser {
   push(lines: string[], firstLine: number): TraceEvent[];
+  /**
+   * Optional: the same as `push` for lines given as bytes (a byte-level tokenizer reads them
+   * without a string per line). The pipeline uses it when present; the events must be those
+   * `push` gives for the same lines as text.
+   */
+  pushBytes?(lines: ByteLines): TraceEvent[];
   end(): TraceEvent[];
 }
 

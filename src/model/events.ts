@@ -80,6 +80,8 @@ export interface SliceBegin {
   flowIds?: number[];
   /** Flow arrows arriving at this slice. */
   terminatingFlowIds?: number[];
+  /** A raw syscall entry (ftrace `raw_syscalls:sys_enter`): its number and argument words (hex). */
+  syscall?: { nr: number; args: string[] };
 }
 
 export interface SliceEnd {
@@ -97,6 +99,8 @@ export interface SliceEnd {
   args?: Args;
   /** The arguments the slice began with (already written by outputs that keep slices open). */
   beginArgs?: Args;
+  /** A raw syscall exit (ftrace `raw_syscalls:sys_exit`): its number, return value and CPU. */
+  syscall?: { nr: number; ret: number; cpu: number };
 }
 
 export interface Instant {

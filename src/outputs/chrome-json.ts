@@ -14,75 +14,135 @@
  * - `ts` is microseconds with up to three decimals: nanosecond precision, exactly.
  * - Per-CPU lanes (what ran, irqs, softirqs) are threads of a `CPUs` process; lanes that belong
  *   to no thread are threads of a `Global` process.
+ *
+ * Events are written from templates straight into the output buffer (byte-out.ts, json-text.ts):
+ * no string per event.
  */
 import type { Args, SliceBegin, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
-import { PSEUDO_TID_BASE, isSynthesizedName } from '../model/slices.js';
-import { nsToUsString } from '../model/time.js';
-import { softirqName, traceMetadata } from './common.js';
+import { isSynthesizedName } from '../model/slices.js';
+import { ByteOut } from './byte-out.js';
+import { traceMetadata } from './common.js';
+import { CPU_LANES_PID, CpuLanes, GLOBAL_LANES_PID, LANE_TID_BASE, type LaneHost } from './chrome-json-lanes.js';
 import { FlameChart } from './flame-chart.js';
-import { ThreadOrder } from './chrome-json-order.js';
+import { SEP, ThreadOrder } from './chrome-json-order.js';
+import { jsonObject, jsonString, templateNumber as tpl, usTime } from './json-text.js';
 import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
-/** pid of the process that groups per-CPU lanes, and of the one for global lanes. */
-export const CPU_LANES_PID = PSEUDO_TID_BASE - 1;
-export const GLOBAL_LANES_PID = PSEUDO_TID_BASE - 2;
-const LANE_TID_BASE = PSEUDO_TID_BASE + (2 << 16);
+export { CPU_LANES_PID, GLOBAL_LANES_PID };
 
-const q = JSON.stringify;
 
-function argsJson(a: Args | undefined): string {
-  if (!a) return '';
-  const keys = Object.keys(a);
-  if (keys.length === 0) return '';
-  return `,"args":${q(a)}`;
+function hasKeys(a: Args | undefined): a is Args {
+  if (!a) return false;
+  for (const k in a) if (Object.prototype.hasOwnProperty.call(a, k)) return true;
+  return false;
 }
 
-class ChromeWriter implements OutputWriter {
+class ChromeWriter implements OutputWriter, LaneHost {
+  private readonly out = new ByteOut();
   private first = true;
   private started = false;
   private info: TraceInfo | undefined;
   private readonly tracks: TrackInfo[] = [];
-  /** pid/tid of each track id. */
-  private readonly ids: { pid: number; tid: number }[] = [];
+  /** pid/tid of each track id, and its `"pid":…,"tid":…` members. */
+  private readonly ids: { pid: number; tid: number; pt: Buffer }[] = [];
   private readonly namedPids = new Map<number, string>();
-  private readonly lanes = new Map<string, number>();
-  /** Per-CPU: the `B` open on the CPU lane (sched), to end it at the next switch. */
-  private readonly running = new Map<number, string>();
-  /** Per lane (`cpu:what`): the open `B`s of irq and softirq lanes, innermost last. */
-  private readonly laneOpen = new Map<string, string[]>();
   private lastTs = 0;
+  /** Scheduler and interrupt events, on lanes of the CPUs process. */
+  private readonly lanes = new CpuLanes(this);
   /**
    * The last `B`, held until the next event: when that is its own `E` (a leaf call), the `B`
    * gets the exit's arguments too, so both have one key and speedscope, which at equal times
    * takes a `B` first only when its key equals the `E`'s, opens a zero-length call before closing it.
    */
   private pending: SliceBegin | undefined;
-  private parts: string[] = [];
   /** Profiler samples (perf) also draw a flame chart of slices per thread. */
   private readonly chart = new FlameChart({
-    begin: (track, ts, name) => this.emit(`{"ph":"B",${this.pt(track)},"ts":${nsToUsString(ts)},"cat":"samples","name":${q(name)}}`),
-    end: (track, ts) => this.emit(`{"ph":"E",${this.pt(track)},"ts":${nsToUsString(ts)}}`),
+    begin: (track, ts, name) => {
+      const o = this.direct();
+      o.ascii('{"ph":"B",');
+      this.pt(o, track);
+      o.ascii(',"ts":');
+      usTime(o, ts);
+      o.ascii(',"cat":"samples","name":');
+      jsonString(o, name);
+      o.ascii('}');
+    },
+    end: (track, ts) => {
+      const o = this.direct();
+      o.ascii('{"ph":"E",');
+      this.pt(o, track);
+      o.ascii(',"ts":');
+      usTime(o, ts);
+      o.ascii('}');
+    },
   });
 
   /** Thread events pass through here, so an enclosing slice is written before what it encloses. */
-  private readonly order = new ThreadOrder((s) => this.emit(s));
+  private readonly order = new ThreadOrder((b) => this.held(b));
+  /** Whether the event being written goes to the thread's held events. */
+  private inHeld = false;
 
   constructor(private readonly opts: OutputOptions) {}
 
-  private emit(s: string) {
+  private head() {
     if (!this.started) {
-      this.parts.push('{"traceEvents":[\n');
+      this.out.ascii('{"traceEvents":[\n');
       this.started = true;
     }
-    this.parts.push(this.first ? s : `,\n${s}`);
+  }
+
+  /** The output, positioned for a new event. */
+  direct(): ByteOut {
+    this.head();
+    if (!this.first) this.out.ascii(',\n');
+    this.first = false;
+    return this.out;
+  }
+
+  /** Held events (each after its separator) reaching the output. */
+  private held(b: Uint8Array) {
+    this.head();
+    this.out.bytes(this.first ? b.subarray(SEP) : b);
     this.first = false;
   }
 
-  private meta(kind: 'process_name' | 'thread_name', pid: number, tid: number, name: string) {
-    this.emit(`{"ph":"M","name":"${kind}","pid":${pid},"tid":${tid},"args":{"name":${q(name)}}}`);
+  /** Where a thread event goes: the output, or the thread's held events; `done()` after it. */
+  private thread(track: number, outermost?: { ts: number; enclosing: boolean }): ByteOut {
+    const t = this.order.target(track, outermost);
+    this.inHeld = t !== null;
+    if (t === null) return this.direct();
+    t.ascii(',\n');
+    return t;
   }
 
-  private processName(pid: number, name: string) {
+  private done() {
+    if (this.inHeld) this.order.added();
+    this.inHeld = false;
+  }
+
+  meta(kind: 'process_name' | 'thread_name', pid: number, tid: number, name: string) {
+    const o = this.direct();
+    o.ascii(`{"ph":"M","name":"${kind}","pid":`);
+    tpl(o, pid);
+    o.ascii(',"tid":');
+    tpl(o, tid);
+    o.ascii(',"args":{"name":');
+    jsonString(o, name);
+    o.ascii('}}');
+  }
+
+  sortIndex(pid: number, tid: number, index: number) {
+    const o = this.direct();
+    o.ascii('{"ph":"M","name":"thread_sort_index","pid":');
+    tpl(o, pid);
+    o.ascii(',"tid":');
+    tpl(o, tid);
+    o.ascii(',"args":{"sort_index":');
+    tpl(o, index);
+    o.ascii('}}');
+  }
+
+  processName(pid: number, name: string) {
     if (this.namedPids.get(pid) === name) return;
     this.namedPids.set(pid, name);
     this.meta('process_name', pid, pid, name);
@@ -101,35 +161,18 @@ class ChromeWriter implements OutputWriter {
       tid = LANE_TID_BASE + t.id;
       this.processName(pid, t.kind === 'cpu' ? 'CPUs' : 'Global');
     }
-    this.ids[t.id] = { pid, tid };
+    this.ids[t.id] = { pid, tid, pt: Buffer.from(`"pid":${pid},"tid":${tid}`, 'utf8') };
     this.meta('thread_name', pid, tid, t.name);
-    if (t.kind === 'cpu') this.emit(`{"ph":"M","name":"thread_sort_index","pid":${pid},"tid":${tid},"args":{"sort_index":${t.cpu}}}`);
+    if (t.kind === 'cpu') this.sortIndex(pid, tid, t.cpu);
   }
 
-  /** A per-CPU lane created by the writer for scheduler and interrupt events. */
-  private lane(cpu: number, what: string): { pid: number; tid: number } {
-    const key = `${cpu}:${what}`;
-    let tid = this.lanes.get(key);
-    if (tid === undefined) {
-      tid = LANE_TID_BASE + 0x8000 + this.lanes.size;
-      this.lanes.set(key, tid);
-      this.processName(CPU_LANES_PID, 'CPUs');
-      this.meta('thread_name', CPU_LANES_PID, tid, what === 'sched' ? `CPU ${cpu}` : `CPU ${cpu} ${what}`);
-      this.emit(`{"ph":"M","name":"thread_sort_index","pid":${CPU_LANES_PID},"tid":${tid},"args":{"sort_index":${cpu * 4 + this.lanes.size % 4}}}`);
-    }
-    return { pid: CPU_LANES_PID, tid };
+  private pt(o: ByteOut, track: number) {
+    o.bytes(this.ids[track]!.pt);
   }
 
-  private pt(track: number): string {
-    const id = this.ids[track]!;
-    return `"pid":${id.pid},"tid":${id.tid}`;
-  }
-
-  push(events: TraceEvent[]): string | null {
-    for (const e of events) this.event(e);
-    const out = this.parts.join('');
-    this.parts = [];
-    return out || null;
+  push(events: TraceEvent[]): Uint8Array | null {
+    for (let i = 0; i < events.length; i++) this.event(events[i]!);
+    return this.out.take();
   }
 
   /** Writes the held `B` with the arguments it began with. */
@@ -140,16 +183,55 @@ class ChromeWriter implements OutputWriter {
     this.writeBegin(p, p.args);
   }
 
+  /** `,"args":{…}` when there are arguments. */
+  private args(o: ByteOut, a: Args | undefined) {
+    if (!hasKeys(a)) return;
+    o.ascii(',"args":');
+    jsonObject(o, a);
+  }
+
+  /** `{"ph":"<ph>",<pt>,"ts":…,"cat":…,"name":…` of a thread event. */
+  private open(o: ByteOut, ph: string, track: number, ts: number, cat: string, name: string) {
+    o.ascii(ph);
+    this.pt(o, track);
+    o.ascii(',"ts":');
+    usTime(o, ts);
+    o.ascii(',"cat":');
+    jsonString(o, cat);
+    o.ascii(',"name":');
+    jsonString(o, name);
+  }
+
   private writeBegin(e: SliceBegin, args: Args | undefined) {
     const outermost = e.depth === 0 ? { ts: e.ts, enclosing: isSynthesizedName(e.name) } : undefined;
-    this.order.add(e.track, `{"ph":"B",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`, outermost);
+    let o = this.thread(e.track, outermost);
+    this.open(o, '{"ph":"B",', e.track, e.ts, e.cat, e.name);
+    this.args(o, args);
+    o.ascii('}');
+    this.done();
     // Flow events bind to the slice open on their thread at their time: the one just begun.
     for (const id of e.terminatingFlowIds ?? []) {
-      this.order.add(e.track, `{"ph":"f","bp":"e","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+      o = this.thread(e.track);
+      o.ascii('{"ph":"f","bp":"e","id":');
+      tpl(o, id);
+      o.ascii(',');
+      this.flowTail(o, e);
     }
     for (const id of e.flowIds ?? []) {
-      this.order.add(e.track, `{"ph":"s","id":${id},${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"flow","name":"flow"}`);
+      o = this.thread(e.track);
+      o.ascii('{"ph":"s","id":');
+      tpl(o, id);
+      o.ascii(',');
+      this.flowTail(o, e);
     }
+  }
+
+  private flowTail(o: ByteOut, e: SliceBegin) {
+    this.pt(o, e.track);
+    o.ascii(',"ts":');
+    usTime(o, e.ts);
+    o.ascii(',"cat":"flow","name":"flow"}');
+    this.done();
   }
 
   private event(e: TraceEvent) {
@@ -167,27 +249,43 @@ class ChromeWriter implements OutputWriter {
         this.pending = e;
         return;
       case 'end': {
-        const args = e.beginArgs ? (e.args ? { ...e.beginArgs, ...e.args } : e.beginArgs) : e.args;
         const p = this.pending;
         if (p && p.track === e.track && p.depth === e.depth) {
           // Its B is still here: both carry the arguments learned at the exit (one frame key).
+          const args = e.beginArgs ? (e.args ? { ...e.beginArgs, ...e.args } : e.beginArgs) : e.args;
           this.pending = undefined;
           this.writeBegin(p, args);
-          this.order.add(e.track, `{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(args)}}`);
+          this.writeEnd(e.track, e.ts, e.cat, e.name, args);
           return;
         }
         // Its B is written: the E repeats the B's key exactly (exit-only arguments stay in the
         // Perfetto and CSV outputs), else speedscope closes it before children at equal times.
         this.flushPending();
-        this.order.add(e.track, `{"ph":"E",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.beginArgs)}}`);
+        this.writeEnd(e.track, e.ts, e.cat, e.name, e.beginArgs);
         return;
       }
-      case 'instant':
-        this.order.add(e.track, `{"ph":"i","s":"t",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":${q(e.cat)},"name":${q(e.name)}${argsJson(e.args)}}`);
+      case 'instant': {
+        const o = this.thread(e.track);
+        this.open(o, '{"ph":"i","s":"t",', e.track, e.ts, e.cat, e.name);
+        this.args(o, e.args);
+        o.ascii('}');
+        this.done();
         return;
-      case 'counter':
-        this.order.add(e.track, `{"ph":"C",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"name":${q(e.name)},"args":{"value":${e.value}}}`);
+      }
+      case 'counter': {
+        const o = this.thread(e.track);
+        o.ascii('{"ph":"C",');
+        this.pt(o, e.track);
+        o.ascii(',"ts":');
+        usTime(o, e.ts);
+        o.ascii(',"name":');
+        jsonString(o, e.name);
+        o.ascii(',"args":{"value":');
+        tpl(o, e.value);
+        o.ascii('}}');
+        this.done();
         return;
+      }
       case 'sample': {
         const args: Record<string, unknown> = {};
         if (e.reason) args.reason = e.reason;
@@ -196,61 +294,37 @@ class ChromeWriter implements OutputWriter {
         if (e.cpu !== undefined) args.cpu = e.cpu;
         if (e.comm !== undefined) args.comm = e.comm;
         // Leaf first, as the kernel prints a call trace.
-        args.stack = e.frames
-          .slice()
-          .reverse()
-          .map((f) => (f.unreliable ? `? ${f.name}` : f.name) + (f.offset ? `+${f.offset}` : '') + (f.module ? ` [${f.module}]` : ''));
+        const stack: string[] = new Array(e.frames.length);
+        for (let i = 0, n = e.frames.length; i < n; i++) {
+          const f = e.frames[n - 1 - i]!;
+          stack[i] = (f.unreliable ? `? ${f.name}` : f.name) + (f.offset ? `+${f.offset}` : '') + (f.module ? ` [${f.module}]` : '');
+        }
+        args.stack = stack;
         if (e.args) Object.assign(args, e.args);
         if (e.profile) {
           args.period = e.profile.period;
           this.chart.sample(e);
         }
-        this.order.add(e.track, `{"ph":"i","s":"t",${this.pt(e.track)},"ts":${nsToUsString(e.ts)},"cat":"stack","name":${q(e.title ?? e.reason ?? 'stack')},"args":${q(args)}}`);
+        const o = this.thread(e.track);
+        this.open(o, '{"ph":"i","s":"t",', e.track, e.ts, 'stack', e.title ?? e.reason ?? 'stack');
+        o.ascii(',"args":');
+        jsonObject(o, args);
+        o.ascii('}');
+        this.done();
         return;
       }
-      case 'sched-switch': {
-        const l = this.lane(e.cpu, 'sched');
-        const pt = `"pid":${l.pid},"tid":${l.tid}`;
-        const open = this.running.get(e.cpu);
-        if (open !== undefined) this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(e.ts)},${open}}`);
-        const key = `"cat":"sched","name":${q(e.nextTid === 0 ? 'swapper' : e.nextComm)},"args":${q({
-          tid: e.nextTid,
-          prio: e.nextPrio,
-          prev_comm: e.prevComm,
-          prev_tid: e.prevTid,
-          prev_state: e.prevState,
-        })}`;
-        this.running.set(e.cpu, key);
-        this.emit(`{"ph":"B",${pt},"ts":${nsToUsString(e.ts)},${key}}`);
+      case 'sched-switch':
+        this.lanes.schedSwitch(e);
         return;
-      }
-      case 'sched-waking': {
-        const l = this.lane(e.cpu, 'sched');
-        this.emit(
-          `{"ph":"i","s":"t","pid":${l.pid},"tid":${l.tid},"ts":${nsToUsString(e.ts)},"cat":"sched","name":${q(`wakes ${e.comm}`)},"args":${q({
-            tid: e.tid,
-            comm: e.comm,
-            prio: e.prio,
-            target_cpu: e.targetCpu,
-            ...(e.wakerTid !== undefined ? { waker_tid: e.wakerTid } : {}),
-          })}}`,
-        );
+      case 'sched-waking':
+        this.lanes.schedWaking(e);
         return;
-      }
-      case 'irq': {
-        const l = this.lane(e.cpu, 'irq');
-        const pt = `"pid":${l.pid},"tid":${l.tid}`;
-        if (e.phase === 'entry') this.laneBegin(e.cpu, 'irq', pt, e.ts, `"cat":"irq","name":${q(`IRQ ${e.irq}${e.name ? ` (${e.name})` : ''}`)},"args":${q({ irq: e.irq, tid: e.tid })}`);
-        else this.laneEnd(e.cpu, 'irq', pt, e.ts);
+      case 'irq':
+        this.lanes.irq(e);
         return;
-      }
-      case 'softirq': {
-        const l = this.lane(e.cpu, 'softirq');
-        const pt = `"pid":${l.pid},"tid":${l.tid}`;
-        if (e.phase === 'entry') this.laneBegin(e.cpu, 'softirq', pt, e.ts, `"cat":"softirq","name":${q(softirqName(e.vec))},"args":${q({ vec: e.vec, tid: e.tid })}`);
-        else this.laneEnd(e.cpu, 'softirq', pt, e.ts);
+      case 'softirq':
+        this.lanes.softirq(e);
         return;
-      }
       case 'process':
         this.processName(e.pid, e.name);
         for (const t of e.threads ?? []) this.meta('thread_name', e.pid, t.tid, t.name);
@@ -258,41 +332,26 @@ class ChromeWriter implements OutputWriter {
     }
   }
 
-  /** `key` is the `cat`, `name` and `args` members, repeated on the matching `E`. */
-  private laneBegin(cpu: number, what: string, pt: string, ts: number, key: string) {
-    const k = `${cpu}:${what}`;
-    let st = this.laneOpen.get(k);
-    if (!st) this.laneOpen.set(k, (st = []));
-    st.push(key);
-    this.emit(`{"ph":"B",${pt},"ts":${nsToUsString(ts)},${key}}`);
+  private writeEnd(track: number, ts: number, cat: string, name: string, args: Args | undefined) {
+    const o = this.thread(track);
+    this.open(o, '{"ph":"E",', track, ts, cat, name);
+    this.args(o, args);
+    o.ascii('}');
+    this.done();
   }
 
-  /** An exit with no entry open on its lane closes nothing: it stays visible as an instant. */
-  private laneEnd(cpu: number, what: string, pt: string, ts: number) {
-    const key = this.laneOpen.get(`${cpu}:${what}`)?.pop();
-    if (key !== undefined) this.emit(`{"ph":"E",${pt},"ts":${nsToUsString(ts)},${key}}`);
-    else this.emit(`{"ph":"i","s":"t",${pt},"ts":${nsToUsString(ts)},"cat":${q(what)},"name":${q(`${what} exit`)}}`);
-  }
-
-  end(): string {
+  end(): Uint8Array | null {
     this.flushPending();
     // Viewers reject an empty traceEvents array: always hold at least the process metadata.
     if (this.first) this.meta('process_name', GLOBAL_LANES_PID, GLOBAL_LANES_PID, 'Global');
     this.chart.finish();
     this.order.finish();
-    for (const [cpu, open] of this.running) this.emit(`{"ph":"E","pid":${CPU_LANES_PID},"tid":${this.lane(cpu, 'sched').tid},"ts":${nsToUsString(this.lastTs)},${open}}`);
-    for (const [k, st] of this.laneOpen) {
-      const [cpu, what] = k.split(':');
-      const tid = this.lane(Number(cpu), what!).tid;
-      while (st.length) this.emit(`{"ph":"E","pid":${CPU_LANES_PID},"tid":${tid},"ts":${nsToUsString(this.lastTs)},${st.pop()}}`);
-    }
+    this.lanes.finish(this.lastTs);
     const { meta, diagnostics } = traceMetadata(this.info, this.opts);
     const other: Record<string, unknown> = { ...meta };
     if (this.opts.diagnostics) other.diagnostics = diagnostics;
-    this.parts.push(`\n],\n"displayTimeUnit":"ns",\n"otherData":${JSON.stringify(other)}}\n`);
-    const out = this.parts.join('');
-    this.parts = [];
-    return out;
+    this.out.utf8(`\n],\n"displayTimeUnit":"ns",\n"otherData":${JSON.stringify(other)}}\n`);
+    return this.out.take();
   }
 }
 

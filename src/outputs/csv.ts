@@ -21,61 +21,67 @@
  * come) can precede them; past `HELD_ROWS` waiting rows the oldest are written regardless, which
  * bounds memory on huge inputs at the cost of order around very long open calls. Text cells
  * that a spreadsheet would run as a formula (starting with = + - @ TAB CR LF, or full-width ＝ ＋ － ＠) get a leading `'`.
+ *
+ * Rows are written from templates into one buffer as they are made; the waiting ones are sorted
+ * by keys kept in typed arrays, so a row costs no object or string.
  */
-import type { Args, TraceEvent, TrackInfo } from '../model/events.js';
+import type { TraceEvent, TrackInfo } from '../model/events.js';
+import { ByteOut } from './byte-out.js';
 import { frameLabel, softirqName } from './common.js';
+import { argsCell, closeArgs, csvText, formulaStart, member, num, openArgs, plainCell, text } from './csv-cells.js';
+import { HeldRows } from './csv-rows.js';
+
+export { csvText };
 import type { OutputAdapter, OutputWriter } from './types.js';
 
 export const CSV_COLUMNS = ['kind', 'ts_ns', 'dur_ns', 'cpu', 'pid', 'tid', 'comm', 'depth', 'name', 'category', 'value', 'stack', 'args'] as const;
 
-/** Quotes a text cell and defuses formula starts. */
-export function csvText(s: string): string {
-  if (s.length > 0) {
-    const c = s.charCodeAt(0);
-    // = + - @ TAB CR LF, and their full-width forms (spreadsheets read ＝ as =).
-    if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || c === 10 || c === 0xff1d || c === 0xff0b || c === 0xff0d || c === 0xff20) s = `'${s}`;
-  }
-  if (/[",\r\n]/.test(s)) return `"${s.replace(/"/g, '""')}"`;
-  return s;
-}
-
 /** Rows waiting for their turn before the oldest are written out of turn. */
 export const HELD_ROWS = 1 << 17;
-
-interface HeldRow {
-  ts: number;
-  /** Slices: depth; interrupts 0; everything else after the slices of the same time. */
-  rank: number;
-  track: number;
-  seq: number;
-  text: string;
-}
-
-const byTime = (a: HeldRow, b: HeldRow) => a.ts - b.ts || a.rank - b.rank || a.track - b.track || a.seq - b.seq;
 const OTHER_RANK = 1 << 20;
 
-const num = (n: number | undefined) => (n === undefined ? '' : String(n));
-const argsCell = (a: Args | Record<string, unknown> | undefined) => (a && Object.keys(a).length ? csvText(JSON.stringify(a)) : '');
+interface Who {
+  cpu: string;
+  pid: string;
+  tid: string;
+  comm: string;
+  /** `cpu,pid,tid,comm` as written. */
+  cells: Buffer;
+}
+
+const NOBODY: Who = { cpu: '', pid: '', tid: '', comm: '', cells: Buffer.from(',,,') };
 
 class CsvWriter implements OutputWriter {
   private readonly tracks: TrackInfo[] = [];
+  private readonly whos: (Who | undefined)[] = [];
   private header = false;
-  private rows: string[] = [];
-  private held: HeldRow[] = [];
-  private seq = 0;
+  private readonly out = new ByteOut();
+  private readonly held = new HeldRows();
+  /** The rows of the last release, waiting to be returned. */
+  private released: Buffer | undefined;
   /** Per track: start times of the open slices (outermost first). */
   private readonly open = new Map<number, number[]>();
-  /** Sort key of the row `row()` writes next. */
-  private key: { ts: number; rank: number; track: number } = { ts: 0, rank: 0, track: 0 };
   private readonly irqOpen = new Map<string, { ts: number; name: string; args: Record<string, unknown> }>();
+  /** Sort key of the row being written, and where it began. */
+  private kTs = 0;
+  private kRank = 0;
+  private kTrack = 0;
+  private rowAt = 0;
 
-  private row(cells: (string | number | undefined)[]) {
-    const text = cells.map((c) => (c === undefined ? '' : String(c))).join(',') + '\r\n';
-    this.held.push({ ...this.key, seq: this.seq++, text });
+  /** Starts a row with this sort key; `endRow()` finishes it. */
+  private row(ts: number, rank: number, track: number): ByteOut {
+    this.kTs = ts;
+    this.kRank = rank;
+    this.kTrack = track;
+    const b = this.held.buf;
+    this.rowAt = b.pos;
+    return b;
   }
 
-  private at(ts: number, rank: number, track: number) {
-    this.key = { ts, rank, track };
+  private endRow() {
+    const b = this.held.buf;
+    b.ascii('\r\n');
+    this.held.add(this.kTs, this.kRank, this.kTrack, this.rowAt);
   }
 
   /** Earliest time a row still to come can have: the oldest open slice or interrupt. */
@@ -89,161 +95,265 @@ class CsvWriter implements OutputWriter {
   /** Moves the rows that nothing to come can precede (or, over the limit, the oldest) to the output. */
   private release(all: boolean) {
     if (!this.header) {
-      this.rows.push(CSV_COLUMNS.join(',') + '\r\n');
+      this.out.ascii(CSV_COLUMNS.join(',') + '\r\n');
       this.header = true;
     }
-    if (!all && this.held.length < HELD_ROWS) return;
-    this.held.sort(byTime);
-    let n = this.held.length;
+    const h = this.held;
+    if (!all && h.n < HELD_ROWS) return;
+    const idx = h.sorted();
+    let n = h.n;
     if (!all) {
       const w = this.watermark();
       n = 0;
-      while (n < this.held.length && this.held[n]!.ts < w) n++;
-      if (n < this.held.length >> 1) n = this.held.length >> 1;
+      while (n < h.n && h.ts[idx[n]!]! < w) n++;
+      if (n < h.n >> 1) n = h.n >> 1;
     }
-    for (let k = 0; k < n; k++) this.rows.push(this.held[k]!.text);
-    this.held = n === this.held.length ? [] : this.held.slice(n);
+    const src = h.buf.buf;
+    const gone = new Uint8Array(h.n);
+    let bytes = 0;
+    for (let k = 0; k < n; k++) bytes += h.end(idx[k]!) - h.at[idx[k]!]!;
+    // A large release gets a buffer of its own, of its exact size, freed once written.
+    const head = this.out.take();
+    const big = Buffer.allocUnsafe((head?.length ?? 0) + bytes);
+    let p = head ? head.copy(big, 0) : 0;
+    for (let k = 0; k < n; k++) {
+      const i = idx[k]!;
+      p += src.copy(big, p, h.at[i]!, h.end(i));
+      gone[i] = 1;
+    }
+    this.released = big;
+    h.compact(gone);
   }
 
-  private who(track: number): { cpu: string; pid: string; tid: string; comm: string } {
+  /** What a push or the end returns: a release, then anything written after it. */
+  private take(): Uint8Array | null {
+    const rest = this.out.take();
+    const big = this.released;
+    if (!big) return rest;
+    this.released = undefined;
+    return rest ? Buffer.concat([big, rest]) : big;
+  }
+
+  private who(track: number): Who {
+    const cached = this.whos[track];
+    if (cached) return cached;
     const t = this.tracks[track];
-    if (!t) return { cpu: '', pid: '', tid: '', comm: '' };
-    if (t.kind === 'thread') return { cpu: num(t.cpu), pid: String(t.pid), tid: String(t.tid), comm: csvText(t.name) };
-    if (t.kind === 'cpu') return { cpu: String(t.cpu), pid: '', tid: '', comm: csvText(t.name) };
-    return { cpu: '', pid: '', tid: '', comm: csvText(t.name) };
+    if (!t) return NOBODY;
+    let w: Omit<Who, 'cells'>;
+    if (t.kind === 'thread') w = { cpu: t.cpu === undefined ? '' : String(t.cpu), pid: String(t.pid), tid: String(t.tid), comm: csvText(t.name) };
+    else if (t.kind === 'cpu') w = { cpu: String(t.cpu), pid: '', tid: '', comm: csvText(t.name) };
+    else w = { cpu: '', pid: '', tid: '', comm: csvText(t.name) };
+    const who = { ...w, cells: Buffer.from(`${w.cpu},${w.pid},${w.tid},${w.comm}`, 'utf8') };
+    this.whos[track] = who;
+    return who;
   }
 
-  push(events: TraceEvent[]): string | null {
-    for (const e of events) {
-      switch (e.kind) {
-        case 'track':
-          this.tracks[e.track.id] = e.track;
-          break;
-        case 'begin': {
-          let st = this.open.get(e.track);
-          if (!st) this.open.set(e.track, (st = []));
-          st.length = Math.min(st.length, e.depth);
-          st.push(e.ts);
-          break;
-        }
-        case 'end': {
-          const st = this.open.get(e.track);
-          if (st) st.length = Math.min(st.length, e.depth);
-          this.at(e.start, e.depth, e.track);
-          const w = this.who(e.track);
-          const a = e.beginArgs ? { ...e.beginArgs, ...(e.args ?? {}) } : e.args;
-          this.row(['slice', e.start, e.ts - e.start, w.cpu, w.pid, w.tid, w.comm, e.depth, csvText(e.name), csvText(e.cat), '', '', argsCell(a)]);
-          break;
-        }
-        case 'instant': {
-          this.at(e.ts, OTHER_RANK, e.track);
-          const w = this.who(e.track);
-          this.row(['instant', e.ts, '', w.cpu, w.pid, w.tid, w.comm, '', csvText(e.name), csvText(e.cat), '', '', argsCell(e.args)]);
-          break;
-        }
-        case 'counter': {
-          this.at(e.ts, OTHER_RANK, e.track);
-          const w = this.who(e.track);
-          this.row(['counter', e.ts, '', w.cpu, w.pid, w.tid, w.comm, '', csvText(e.name), 'counter', e.value, '', '']);
-          break;
-        }
-        case 'sample': {
-          this.at(e.ts, OTHER_RANK, e.track);
-          const w = this.who(e.track);
-          const extra: Record<string, unknown> = { ...(e.args ?? {}) };
-          if (e.reason) extra.reason = e.reason;
-          if (e.profile) extra.period = e.profile.period;
-          this.row([
-            'stack',
-            e.ts,
-            '',
-            e.cpu !== undefined ? e.cpu : w.cpu,
-            e.pid !== undefined ? e.pid : w.pid,
-            e.tid !== undefined ? e.tid : w.tid,
-            e.comm !== undefined ? csvText(e.comm) : w.comm,
-            '',
-            csvText(e.title ?? e.reason ?? 'stack'),
-            'stack',
-            e.weight,
-            csvText(e.frames.map(frameLabel).join(';')),
-            argsCell(extra),
-          ]);
-          break;
-        }
-        case 'sched-switch':
-          this.at(e.ts, OTHER_RANK, -1 - e.cpu);
-          this.row([
-            'sched_switch',
-            e.ts,
-            '',
-            e.cpu,
-            '',
-            e.nextTid,
-            csvText(e.nextComm),
-            '',
-            csvText(`${e.prevComm}:${e.prevTid} => ${e.nextComm}:${e.nextTid}`),
-            'sched',
-            '',
-            '',
-            argsCell({ prev_tid: e.prevTid, prev_comm: e.prevComm, prev_prio: e.prevPrio, prev_state: e.prevState, next_prio: e.nextPrio }),
-          ]);
-          break;
-        case 'sched-waking':
-          this.at(e.ts, OTHER_RANK, -1 - e.cpu);
-          this.row([
-            'sched_waking',
-            e.ts,
-            '',
-            e.cpu,
-            '',
-            e.tid,
-            csvText(e.comm),
-            '',
-            csvText(`wakes ${e.comm}`),
-            'sched',
-            '',
-            '',
-            argsCell({ prio: e.prio, target_cpu: e.targetCpu, ...(e.wakerTid !== undefined ? { waker_tid: e.wakerTid } : {}) }),
-          ]);
-          break;
-        case 'irq':
-        case 'softirq': {
-          const key = `${e.kind}:${e.cpu}`;
-          if (e.phase === 'entry') {
-            const name = e.kind === 'irq' ? `IRQ ${e.irq}${e.name ? ` (${e.name})` : ''}` : softirqName(e.vec);
-            this.irqOpen.set(key, { ts: e.ts, name, args: e.kind === 'irq' ? { irq: e.irq } : { vec: e.vec } });
-          } else {
-            const o = this.irqOpen.get(key);
-            this.irqOpen.delete(key);
-            const args = { ...(o?.args ?? {}), ...(e.kind === 'irq' && e.ret !== undefined ? { ret: e.ret } : {}) };
-            const name = o?.name ?? (e.kind === 'irq' ? `IRQ ${e.irq}` : softirqName(e.vec));
-            this.at(o ? o.ts : e.ts, 0, -1 - e.cpu);
-            this.row([e.kind, o ? o.ts : e.ts, o ? e.ts - o.ts : '', e.cpu, '', e.tid, '', '', csvText(name), e.kind, '', '', argsCell(args)]);
-          }
-          break;
-        }
-        default:
-          break;
-      }
-    }
+  push(events: TraceEvent[]): Uint8Array | null {
+    for (let i = 0; i < events.length; i++) this.event(events[i]!);
     this.release(false);
-    const out = this.rows.join('');
-    this.rows = [];
-    return out || null;
+    return this.take();
   }
 
-  end(): string {
+  private event(e: TraceEvent) {
+    switch (e.kind) {
+      case 'track':
+        this.tracks[e.track.id] = e.track;
+        this.whos[e.track.id] = undefined;
+        return;
+      case 'begin': {
+        let st = this.open.get(e.track);
+        if (!st) this.open.set(e.track, (st = []));
+        st.length = Math.min(st.length, e.depth);
+        st.push(e.ts);
+        return;
+      }
+      case 'end': {
+        const st = this.open.get(e.track);
+        if (st) st.length = Math.min(st.length, e.depth);
+        const o = this.row(e.start, e.depth, e.track);
+        const a = e.beginArgs ? { ...e.beginArgs, ...(e.args ?? {}) } : e.args;
+        o.ascii('slice,');
+        num(o, e.start);
+        o.ascii(',');
+        num(o, e.ts - e.start);
+        o.ascii(',');
+        o.bytes(this.who(e.track).cells);
+        o.ascii(',');
+        num(o, e.depth);
+        o.ascii(',');
+        text(o, e.name);
+        o.ascii(',');
+        text(o, e.cat);
+        o.ascii(',,,');
+        argsCell(o, a);
+        this.endRow();
+        return;
+      }
+      case 'instant': {
+        const o = this.row(e.ts, OTHER_RANK, e.track);
+        o.ascii('instant,');
+        num(o, e.ts);
+        o.ascii(',,');
+        o.bytes(this.who(e.track).cells);
+        o.ascii(',,');
+        text(o, e.name);
+        o.ascii(',');
+        text(o, e.cat);
+        o.ascii(',,,');
+        argsCell(o, e.args);
+        this.endRow();
+        return;
+      }
+      case 'counter': {
+        const o = this.row(e.ts, OTHER_RANK, e.track);
+        o.ascii('counter,');
+        num(o, e.ts);
+        o.ascii(',,');
+        o.bytes(this.who(e.track).cells);
+        o.ascii(',,');
+        text(o, e.name);
+        o.ascii(',counter,');
+        num(o, e.value);
+        o.ascii(',,');
+        this.endRow();
+        return;
+      }
+      case 'sample': {
+        const w = this.who(e.track);
+        const extra: Record<string, unknown> = { ...(e.args ?? {}) };
+        if (e.reason) extra.reason = e.reason;
+        if (e.profile) extra.period = e.profile.period;
+        const o = this.row(e.ts, OTHER_RANK, e.track);
+        o.ascii('stack,');
+        num(o, e.ts);
+        o.ascii(',,');
+        if (e.cpu !== undefined) num(o, e.cpu);
+        else o.ascii(w.cpu);
+        o.ascii(',');
+        if (e.pid !== undefined) num(o, e.pid);
+        else o.ascii(w.pid);
+        o.ascii(',');
+        if (e.tid !== undefined) num(o, e.tid);
+        else o.ascii(w.tid);
+        o.ascii(',');
+        if (e.comm !== undefined) text(o, e.comm);
+        else o.utf8(w.comm);
+        o.ascii(',,');
+        text(o, e.title ?? e.reason ?? 'stack');
+        o.ascii(',stack,');
+        num(o, e.weight);
+        o.ascii(',');
+        text(o, e.frames.map(frameLabel).join(';'));
+        o.ascii(',');
+        argsCell(o, extra);
+        this.endRow();
+        return;
+      }
+      case 'sched-switch': {
+        const o = this.row(e.ts, OTHER_RANK, -1 - e.cpu);
+        o.ascii('sched_switch,');
+        num(o, e.ts);
+        o.ascii(',,');
+        num(o, e.cpu);
+        o.ascii(',,');
+        num(o, e.nextTid);
+        o.ascii(',');
+        text(o, e.nextComm);
+        o.ascii(',,');
+        if (plainCell(e.prevComm) && plainCell(e.nextComm) && !(e.prevComm.length > 0 && formulaStart(e.prevComm.charCodeAt(0)))) {
+          o.ascii(e.prevComm);
+          o.ascii(':');
+          num(o, e.prevTid);
+          o.ascii(' => ');
+          o.ascii(e.nextComm);
+          o.ascii(':');
+          num(o, e.nextTid);
+        } else text(o, `${e.prevComm}:${e.prevTid} => ${e.nextComm}:${e.nextTid}`);
+        o.ascii(',sched,,,');
+        const mark = openArgs(o);
+        let first = member(o, true, 'prev_tid', e.prevTid);
+        first = member(o, first, 'prev_comm', e.prevComm);
+        first = member(o, first, 'prev_prio', e.prevPrio);
+        first = member(o, first, 'prev_state', e.prevState);
+        first = member(o, first, 'next_prio', e.nextPrio);
+        closeArgs(o, mark, first);
+        this.endRow();
+        return;
+      }
+      case 'sched-waking': {
+        const o = this.row(e.ts, OTHER_RANK, -1 - e.cpu);
+        o.ascii('sched_waking,');
+        num(o, e.ts);
+        o.ascii(',,');
+        num(o, e.cpu);
+        o.ascii(',,');
+        num(o, e.tid);
+        o.ascii(',');
+        text(o, e.comm);
+        o.ascii(',,');
+        if (plainCell(e.comm)) {
+          o.ascii('wakes ');
+          o.ascii(e.comm);
+        } else text(o, `wakes ${e.comm}`);
+        o.ascii(',sched,,,');
+        const mark = openArgs(o);
+        let first = member(o, true, 'prio', e.prio);
+        first = member(o, first, 'target_cpu', e.targetCpu);
+        first = member(o, first, 'waker_tid', e.wakerTid);
+        closeArgs(o, mark, first);
+        this.endRow();
+        return;
+      }
+      case 'irq':
+      case 'softirq': {
+        const key = `${e.kind}:${e.cpu}`;
+        if (e.phase === 'entry') {
+          const name = e.kind === 'irq' ? `IRQ ${e.irq}${e.name ? ` (${e.name})` : ''}` : softirqName(e.vec);
+          this.irqOpen.set(key, { ts: e.ts, name, args: e.kind === 'irq' ? { irq: e.irq } : { vec: e.vec } });
+        } else {
+          const op = this.irqOpen.get(key);
+          this.irqOpen.delete(key);
+          const args = { ...(op?.args ?? {}), ...(e.kind === 'irq' && e.ret !== undefined ? { ret: e.ret } : {}) };
+          const name = op?.name ?? (e.kind === 'irq' ? `IRQ ${e.irq}` : softirqName(e.vec));
+          const o = this.row(op ? op.ts : e.ts, 0, -1 - e.cpu);
+          o.ascii(e.kind);
+          o.ascii(',');
+          num(o, op ? op.ts : e.ts);
+          o.ascii(',');
+          if (op) num(o, e.ts - op.ts);
+          o.ascii(',');
+          num(o, e.cpu);
+          o.ascii(',,');
+          num(o, e.tid);
+          o.ascii(',,,');
+          text(o, name);
+          o.ascii(`,${e.kind},,,`);
+          argsCell(o, args);
+          this.endRow();
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  end(): Uint8Array | null {
     // Interrupts still running when the input ended.
-    for (const [key, o] of [...this.irqOpen].sort()) {
+    for (const [key, op] of [...this.irqOpen].sort()) {
       const [kind, cpu] = key.split(':');
-      this.at(o.ts, 0, -1 - Number(cpu));
-      this.row([kind, o.ts, '', cpu, '', '', '', '', csvText(o.name), kind, '', '', argsCell({ ...o.args, unfinished: true })]);
+      const o = this.row(op.ts, 0, -1 - Number(cpu));
+      o.ascii(`${kind},`);
+      num(o, op.ts);
+      o.ascii(`,,${cpu},,,,,`);
+      text(o, op.name);
+      o.ascii(`,${kind},,,`);
+      argsCell(o, { ...op.args, unfinished: true });
+      this.endRow();
     }
     this.irqOpen.clear();
     this.release(true);
-    const out = this.rows.join('');
-    this.rows = [];
-    return out;
+    return this.take() ?? new Uint8Array(0);
   }
 }
 

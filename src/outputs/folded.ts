@@ -105,6 +105,8 @@ export class FoldedStacks {
   sampled = false;
   /** The input's description, when it sent one. */
   info: TraceInfo | undefined;
+  /** What a slice name folds to, worked out once per distinct name. */
+  private readonly names = new Map<string, { tok: string; id: number; synthesized: boolean; module: boolean }>();
 
   constructor(weight: FoldedWeight | undefined) {
     this.weight = weight ?? 'self';
@@ -120,23 +122,27 @@ export class FoldedStacks {
         if (!FOLDED_CATS.has(e.cat)) continue;
         let st = this.stacks.get(e.track);
         if (!st) this.stacks.set(e.track, (st = []));
-        const tok = token(e.name);
+        let nm = this.names.get(e.name);
+        if (nm === undefined) {
+          const tok = token(e.name);
+          nm = { tok, id: this.paths.names.id(tok), synthesized: isSynthesizedName(e.name), module: MODULE_SUFFIX.test(tok) };
+          this.names.set(e.name, nm);
+        }
         // A synthesised enclosing slice arrives after its children: it is a new root, not a child.
         if (e.depth < st.length) st.length = e.depth;
-        const synthesized = isSynthesizedName(e.name);
-        if (synthesized) this.kind(tok, 'synthesized');
-        else if (this.info?.format === 'lttng-text' && e.cat === CAT.function) this.kind(tok, 'user');
-        else if (MODULE_SUFFIX.test(tok)) this.kind(tok, 'module');
-        if (st.length > 0) st.push(this.paths.child(st[st.length - 1]!, tok));
-        else if (synthesized) st.push(this.paths.enclosing(e.track, tok, e.ts));
-        else st.push(this.paths.outermost(e.track, tok, e.ts));
+        if (nm.synthesized) this.kind(nm.tok, 'synthesized');
+        else if (this.info?.format === 'lttng-text' && e.cat === CAT.function) this.kind(nm.tok, 'user');
+        else if (nm.module) this.kind(nm.tok, 'module');
+        if (st.length > 0) st.push(this.paths.child(st[st.length - 1]!, nm.id));
+        else if (nm.synthesized) st.push(this.paths.enclosing(e.track, nm.id, e.ts));
+        else st.push(this.paths.outermost(e.track, nm.id, e.ts));
       } else if (e.kind === 'end') {
         if (!FOLDED_CATS.has(e.cat)) continue;
         const st = this.stacks.get(e.track);
         if (!st || st.length === 0) continue;
         const node = st.pop()!;
         const w = this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
-        this.paths.weight[node]! += w;
+        this.paths.addWeight(node, w);
         this.sliced = true;
       } else if (e.kind === 'sample') {
         if (e.profile) {
@@ -168,19 +174,23 @@ export class FoldedStacks {
     const lines = new Map<string, number>();
     const toUnit = this.weight === 'count' ? (v: number) => v : (v: number) => Math.round(v / 1000);
     // Summed per path before rounding: a path has a node on every track it was seen on.
-    const raw = new Map<string, number>();
-    this.paths.weight.forEach((v, node) => {
-      if (v === 0) return;
-      const p = this.paths.path(node);
-      raw.set(p, (raw.get(p) ?? 0) + v);
-    });
-    for (const [p, v] of raw) {
+    for (const [p, v] of this.paths.merged().entries()) {
       const w = toUnit(v);
       if (w > 0) lines.set(p, w);
     }
     for (const [p, v] of this.counted) lines.set(p, (lines.get(p) ?? 0) + v);
     this.profiled.each((p, v) => lines.set(p, (lines.get(p) ?? 0) + v));
     return lines;
+  }
+
+  /** Only slices were folded: the paths can be streamed from the trie in sorted order. */
+  onlySliced(): boolean {
+    return this.counted.size === 0 && this.profiled.size === 0;
+  }
+
+  /** Slice paths with their summed raw weights (ns or calls), in sorted order, one at a time. */
+  slicePaths(): Generator<[string, number]> {
+    return this.paths.merged().entries();
   }
 
   /** Paths in the folded file's order: byte order of the UTF-8 text, as `sort` and Perl's `cmp`. */
@@ -212,14 +222,48 @@ class FoldedWriter implements OutputWriter {
   }
 
   end(): string {
-    const lines = this.stacks.lines();
-    const keys = this.stacks.sortedPaths(lines);
     let out = '';
-    // Weights are always plain integers: folded readers take `\d+` only.
-    for (const k of keys) out += `${k} ${plainInteger(lines.get(k)!)}\n`;
+    for (const part of this.endChunks()) out += part;
     return out;
   }
+
+  /** The folded text in pieces of about 1 MiB, paths in sorted order, built one by one. */
+  *endChunks(): Generator<string> {
+    if (!this.stacks.onlySliced()) {
+      const lines = this.stacks.lines();
+      let out = '';
+      // Weights are always plain integers: folded readers take `\d+` only.
+      for (const k of this.stacks.sortedPaths(lines)) {
+        out += `${k} ${plainInteger(lines.get(k)!)}\n`;
+        if (out.length >= CHUNK) {
+          yield out;
+          out = '';
+        }
+      }
+      if (out) yield out;
+      return;
+    }
+    const parts: string[] = [];
+    let size = 0;
+    const toUnit = this.stacks.weight === 'count' ? (v: number) => v : (v: number) => Math.round(v / 1000);
+    for (const [p, v] of this.stacks.slicePaths()) {
+      const w = toUnit(v);
+      if (w <= 0) continue;
+      const line = `${p} ${plainInteger(w)}\n`;
+      parts.push(line);
+      size += line.length;
+      if (size >= CHUNK) {
+        yield parts.join('');
+        parts.length = 0;
+        size = 0;
+      }
+    }
+    if (parts.length) yield parts.join('');
+  }
 }
+
+/** Characters per piece of streamed folded text. */
+const CHUNK = 1 << 20;
 
 export const folded: OutputAdapter = {
   name: 'folded',

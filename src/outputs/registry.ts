@@ -2,7 +2,7 @@ import { chromeJson } from './chrome-json.js';
 import { csv } from './csv.js';
 import { folded } from './folded.js';
 import { html, svg } from './flamegraph/index.js';
-import { perfetto } from './perfetto.js';
+import { perfetto } from './perfetto/index.js';
 import { top } from './top.js';
 import type { OutputAdapter } from './types.js';
 

@@ -37,6 +37,11 @@ export interface FlameOptions {
 export interface OutputWriter {
   push(events: TraceEvent[]): Uint8Array | string | null;
   end(): Uint8Array | string | null;
+  /**
+   * Optional: the same bytes as `end()`, in pieces made one after another, so a large final
+   * output (folded paths) is never held whole. The pipeline prefers it when present.
+   */
+  endChunks?(): Iterable<Uint8Array | string>;
 }
 
 export interface OutputAdapter {

@@ -15,7 +15,7 @@ import { atomicWriteStream, TEMP_MARK } from './atomic.js';
 import { EventGuard } from './guard.js';
 import { decompressed } from './decompress.js';
 import { HeadLines } from './head.js';
-import { LineSplitter } from './lines.js';
+import { batchTexts, LineSplitter, type ByteLines } from './lines.js';
 import { VERSION } from '../version.js';
 
 /** A failure of the whole conversion (not of a line): unknown format, unreadable input. */
@@ -93,10 +93,8 @@ function ioReason(e: unknown): string {
   return err.code ? `${words[err.code] ?? err.code} (${err.code})` : err.message;
 }
 
-interface LineBatch {
-  lines: string[];
-  first: number;
-}
+/** One read's lines: bytes, with their text made only for a parser that reads text. */
+type LineBatch = ByteLines;
 
 function resolveOutput(opts: ConvertOptions): OutputAdapter {
   if (opts.to) {
@@ -211,7 +209,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   };
 
   const parseBatch = (b: LineBatch): TraceEvent[] => {
-    const evs = parser!.push(b.lines, b.first);
+    const p = parser!;
+    const evs = p.pushBytes ? p.pushBytes(b) : p.push(batchTexts(b), b.first);
     count(evs);
     return evs;
   };
@@ -230,16 +229,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   };
 
   const toLines = chain.flushable(
-    (chunk: Uint8Array) => {
-      const first = splitter.next;
-      const lines = splitter.push(chunk);
-      return lines.length ? ({ lines, first } satisfies LineBatch) : chain.none;
-    },
-    () => {
-      const first = splitter.next;
-      const lines = splitter.end();
-      return lines.length ? ({ lines, first } satisfies LineBatch) : chain.none;
-    },
+    (chunk: Uint8Array) => splitter.pushBytes(chunk) ?? chain.none,
+    () => splitter.endBytes() ?? chain.none,
   );
 
   // Holds the first lines until the format is known, then parses (the prefix is replayed).
@@ -247,7 +238,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     (b: LineBatch) => {
       if (!parser) {
         held.push(b);
-        if (!head.push(b.lines)) return chain.none;
+        if (!head.push(batchTexts(b))) return chain.none;
         startParsing();
         const evs = held.flatMap(parseBatch);
         held = [];
@@ -282,6 +273,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     },
     () => {
       if (!writer) startParsing();
+      if (writer!.endChunks) return writer!.endChunks()[Symbol.iterator]();
       const b = writer!.end();
       return b === null || b.length === 0 ? chain.none : b;
     },

@@ -1,4 +1,4 @@
-import { perfettoSchema } from '../../src/outputs/perfetto.js';
+import { perfettoSchema } from '../../src/outputs/perfetto/index.js';
 
 /**
  * A readable, stable text dump of a Perfetto trace: one packet per line as JSON of the decoded

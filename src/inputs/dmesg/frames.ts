@@ -127,6 +127,22 @@ function isSourceToken(s: string, i: number, end: number): boolean {
 
 const SECTION_CHARS = (c: number) => (c >= 65 && c <= 90) || c === 35 || c === 95 || isDigit(c);
 
+/**
+ * After a bare name and a space (`name kernel/x.c:1`, `name [mod]`): whether what follows can
+ * make the line a frame. `frameLine` reads a bare name's line as a frame only when its first
+ * trailing token is `[...]`, `(...)` or a source location, or when nothing follows; a prose line
+ * (`nvme nvme0: I/O timeout`) is told apart here without reading a symbol.
+ */
+export function mayFollowName(s: string, k: number): boolean {
+  k = skipSpaces(s, k);
+  if (k >= s.length) return true;
+  const c = s.charCodeAt(k);
+  if (c === 91 || c === 40) return true;
+  let e = k;
+  while (e < s.length && s.charCodeAt(e) !== 32) e++;
+  return isSourceToken(s, k, e);
+}
+
 /** `<IRQ>`, `</IRQ>`, `<EOI>`, `<#DF>` at i → item and end, or null. */
 function marker(s: string, i: number): { item: Item; end: number } | null {
   if (s.charCodeAt(i) !== 60) return null;

@@ -17,6 +17,7 @@ import type { InputParser, ParseContext } from '../types.js';
 
 /** First track id of the dumps' tracks (the log's own tracks stay far below). */
 const DUMP_TRACK_BASE = 1 << 20;
+const DUMP_HEADER = 'Dumping ftrace buffer:';
 const RE_RULE = /^\s*-{20,}\s*$/;
 /** A dump is printed in one go: a line this much later is after it. */
 const DUMP_GAP_NS = 1_000_000_000;
@@ -47,7 +48,8 @@ export class FtraceDumps {
     if (this.state === 2 && bootNs >= 0 && this.lastNs >= 0 && bootNs - this.lastNs > DUMP_GAP_NS) this.cut(no);
     if (bootNs >= 0) this.lastNs = bootNs;
     if (this.state === 0) {
-      if (text.trim() !== 'Dumping ftrace buffer:') return false;
+      // The substring test first: most lines are not it, and trimming them would copy them.
+      if (!text.includes(DUMP_HEADER) || text.trim() !== DUMP_HEADER) return false;
       this.state = 1;
       return true;
     }

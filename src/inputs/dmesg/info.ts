@@ -18,7 +18,7 @@ export function infoEvent(c: DmesgState, clock: LogClock): TraceEvent {
   if (timed && clock.sawBoot) kind = 'boot';
   else if (timed && clock.wallKind !== 0) {
     kind = 'absolute';
-    origin = clock.wallOrigin === 0 ? '0' : `${clock.wallOrigin}000000000`;
+    origin = clock.originNs();
     if (clock.wallKind === 2) notes.wall_clock = 'time of day from syslog or `dmesg -T` dates (the date is not kept)';
   }
   if (kind === 'none' && s.samples > 0) {

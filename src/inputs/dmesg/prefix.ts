@@ -12,49 +12,10 @@
  * columns, and journalctl's `short-monotonic` (`[   84.000428] host kernel: message`).
  */
 import { parseScaled } from '../../model/time.js';
-import { newRecordState, readRecord, type RecordState } from './records.js';
+import type { LinePrefix } from './line-prefix.js';
+import { readRecord } from './records.js';
 
-/** What the prefix of one line said. One object is reused for every line. */
-export interface LinePrefix {
-  /** The message, after every prefix (leading spaces of the message kept). */
-  text: string;
-  /** Nanoseconds since boot from `[ssss.uuuuuu]`, or -1. */
-  bootNs: number;
-  /** 1: ISO date (seconds since the epoch), 2: time of day only (syslog, `dmesg -T`), 0: none. */
-  wallKind: 0 | 1 | 2;
-  /** Whole seconds of the wall-clock stamp (epoch seconds or seconds since midnight). */
-  wallSec: number;
-  /** Nanoseconds below the second of the wall-clock stamp. */
-  wallFracNs: number;
-  /** `T1234` / `C1` caller id, or ''. */
-  caller: string;
-  /** The line had a kernel log prefix (printk time, level, caller id, or `kernel:` in syslog). */
-  kernel: boolean;
-  /** A syslog/journal line from a program other than the kernel. */
-  foreign: boolean;
-  /** A line number was removed. */
-  numbered: boolean;
-  /** Not a line of the log: another line of a record (`/dev/kmsg` ` KEY=value`, JSON structure). */
-  skip: boolean;
-  /** Which record layout (kmsg, JSON, export) the input is, across lines. */
-  records: RecordState;
-}
-
-export function newPrefix(): LinePrefix {
-  return {
-    text: '',
-    bootNs: -1,
-    wallKind: 0,
-    wallSec: 0,
-    wallFracNs: 0,
-    caller: '',
-    kernel: false,
-    foreign: false,
-    numbered: false,
-    skip: false,
-    records: newRecordState(),
-  };
-}
+export { newPrefix, type LinePrefix } from './line-prefix.js';
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isSpace = (c: number) => c === 32 || c === 9;

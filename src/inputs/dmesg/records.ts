@@ -6,7 +6,7 @@
  * becomes its message (with its boot time when the record has one); the record's other lines
  * become `skip` (not a line of the log at all, so they neither end a trace nor interleave one).
  */
-import type { LinePrefix } from './prefix.js';
+import type { LinePrefix } from './line-prefix.js';
 
 const RE_KMSG = /^(\d{1,3}),(\d+),(\d+),[^;,]*((?:,[^;]*)?);/;
 const RE_KMSG_CONT = /^ [A-Z_][A-Z0-9_]*=/;
@@ -16,19 +16,6 @@ const RE_JSON_MSG = /^\s*"msg":\s*("(?:[^"\\]|\\.)*")\s*,?\s*$/;
 const RE_JSON_TIME = /^\s*"time":\s*(\d+)\.(\d{6})\s*,?\s*$/;
 const RE_EXPORT_FIELD = /^(?:__)?[A-Z_][A-Z0-9_]*=/;
 const RE_EXPORT_START = /^__(?:CURSOR|REALTIME_TIMESTAMP|MONOTONIC_TIMESTAMP)=/;
-
-/** Which record layout the input turned out to be (kept across lines in the reused prefix). */
-export interface RecordState {
-  kmsg: boolean;
-  /** Inside `dmesg -J` output. */
-  json: boolean;
-  /** Inside `journalctl -o export` output. */
-  exported: boolean;
-  /** A `"time"` / `_SOURCE_MONOTONIC_TIMESTAMP` seen before its message, in ns, or -1. */
-  pendingNs: number;
-}
-
-export const newRecordState = (): RecordState => ({ kmsg: false, json: false, exported: false, pendingNs: -1 });
 
 function message(p: LinePrefix, text: string, bootNs: number): true {
   p.text = text;

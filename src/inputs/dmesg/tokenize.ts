@@ -6,7 +6,7 @@
  * costs a few comparisons and at most one regular expression.
  */
 import { armFrom } from './arm.js';
-import { frameLine, moduleTag } from './frames.js';
+import { frameLine, mayFollowName, moduleTag } from './frames.js';
 import { classifyHeader, isKnownReport } from './headers.js';
 import { faultAt, isHexDump, isRegisters, REGISTER_WORDS } from './registers.js';
 import { isSymChar, skipSpaces, title } from './scan.js';
@@ -120,7 +120,7 @@ function byFirstWord(s: string, i: number, flags: TokenizeFlags): Token {
       const arm = armFrom(s, i);
       if (arm) return arm;
     }
-    const f = frameLine(s, i, false);
+    const f = next === 32 && !mayFollowName(s, j) ? null : frameLine(s, i, false);
     if (f && f.t === 'frames') return f;
     if (f && next === 43) return f;
   }

@@ -25,6 +25,15 @@ export const codes = defineCodes('ftrace-events', {
     'a sched_switch from a task that was not the one switched in on that CPU (lost events): a switch between the two was synthesised',
   ],
   'ftrace-events.time-backwards': ['info', 'a timestamp earlier than the previous one on the same track was moved forward to keep nesting'],
+  'ftrace-events.no-context': [
+    'info',
+    'context-info off: lines without task, CPU or time; each event is an instant on one lane, 1 µs after the one before',
+  ],
+  'ftrace-events.raw-type': ['info', 'raw or hex output of an event with no raw printer (`type: N`): kept as an instant named by its type number'],
+  'ftrace-events.unmatched-probe': [
+    'info',
+    'a probe hit with no return hit after it on its thread (no return probe, or lost), or a return hit with no entry hit open: kept as an instant',
+  ],
 } as const);
 
 declare module '../../model/diagnostics.js' {

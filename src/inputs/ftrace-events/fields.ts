@@ -269,3 +269,13 @@ export function parseBlock(rest: string): { dev: string; rwbs: string; sector: s
   args[m[4] !== undefined ? 'comm' : 'error'] = value(m[9]!);
   return { dev: `${m[1]},${m[2]}`, rwbs: m[3]!, sector: m[6]!, args };
 }
+
+/** tracefs syscall arguments: `name: hex` (no 0x), strings after the pointer in quotes. */
+export function parseSyscall(rest: string): Args {
+  const out: Args = {};
+  for (const part of rest.split(/, (?=[A-Za-z_]\w*: )/)) {
+    const c = part.indexOf(': ');
+    if (c > 0) out[part.slice(0, c)] = part.slice(c + 2);
+  }
+  return out;
+}

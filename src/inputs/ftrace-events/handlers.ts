@@ -9,13 +9,15 @@
  * lanes, work items on the worker's thread; `cpu_frequency`/`cpu_idle` counters.
  */
 import type { Report } from '../../model/diagnostics.js';
-import type { Args, TraceEvent } from '../../model/events.js';
+import type { Args, SliceBegin, SliceEnd, TraceEvent } from '../../model/events.js';
 import { CAT } from '../../model/events.js';
 import type { SliceBuilder } from '../../model/slices.js';
 import type { TaskTable } from '../../model/tasks.js';
-import { parseBlock, parseKv, parseSwitch, parseSyscallArgs, parseWakeup } from './fields.js';
+import { kernelState, parseBlock, parseKv, parseSwitch, parseSyscallArgs, parseWakeup, type SwitchFields, type WakeFields } from './fields.js';
+import type { RawEntry } from './raw.js';
 import type { KeyedSlices } from './lanes.js';
 import { contextOf, type Meaning, Op } from './meaning.js';
+import { x86_64Syscall } from './syscalls-x86_64.js';
 
 /** One event line, as the handlers see it. */
 export interface Ev {
@@ -38,6 +40,8 @@ export class Handlers {
   private readonly lastNext = new Map<number, { tid: number; comm: string }>();
   /** Latest time given to each CPU's sched and interrupt events. */
   private readonly laneTs = new Map<number, number>();
+  /** Raw syscall numbers are x86_64's (the trace says so, or says no architecture). */
+  x86_64 = true;
 
   constructor(
     private readonly b: SliceBuilder,
@@ -127,19 +131,28 @@ export class Handlers {
         return;
       }
       case Op.RawSysEnter: {
+        // `NR 0 (3, 7ffd…, 340, 0, 0, 0)` (kernel, trace-cmd); `id=0x0 (0) args=…` (fields option).
         const r = /^NR (-?\d+) \((.*)\)\s*$/.exec(e.rest);
         const a = r ? { nr: Number(r[1]), args: r[2]! } : parseKv(e.rest);
-        const nr = r ? r[1] : a.id;
-        const name = nr !== undefined ? `sys_${nr}` : 'syscall';
-        this.sysEnter(e, name, a);
+        const nr = r ? Number(r[1]) : typeof a.id === 'number' ? a.id : NaN;
+        if (Number.isNaN(nr)) {
+          this.sysEnter(e, 'syscall', a);
+          return;
+        }
+        this.sysEnter(e, this.syscallName(nr), a);
+        const words = r ? r[2]!.split(', ').filter((w) => /^[0-9a-f]{1,16}$/.test(w)) : [];
+        this.mark(e.track, 'begin', { syscall: { nr, args: words } });
         return;
       }
       case Op.RawSysExit: {
         const r = /^NR (-?\d+) = (-?\d+)\s*$/.exec(e.rest);
         const a = r ? { nr: Number(r[1]), ret: Number(r[2]) } : parseKv(e.rest);
-        const nr = r ? r[1] : a.id;
-        const name = this.keyed.top(e.track)?.name ?? (nr !== undefined ? `sys_${nr}` : 'syscall');
+        const nr = r ? Number(r[1]) : typeof a.id === 'number' ? a.id : NaN;
+        const top = this.keyed.top(e.track);
+        const name = top?.cat === CAT.syscall ? top.name : Number.isNaN(nr) ? 'syscall' : this.syscallName(nr);
         this.keyed.close(e.track, e.ts, undefined, CAT.syscall, name, e.line, a);
+        const ret = typeof a.ret === 'number' ? a.ret : 0;
+        if (!Number.isNaN(nr)) this.mark(e.track, 'end', { syscall: { nr, ret, cpu: e.cpu } });
         return;
       }
       case Op.SysEnter:
@@ -221,6 +234,58 @@ export class Handlers {
     }
   }
 
+  /**
+   * A kernel entry read from its raw, hex or own text (raw.ts): context switches and wake-ups
+   * become sched events (comms, which these forms do not print, from what the trace said
+   * before), print entries markers, and `type: N` an instant named by its number.
+   */
+  builtin(e: Ev, r: RawEntry): void {
+    this.b.cpu = e.cpu;
+    switch (r.kind) {
+      case 'print':
+        return this.instant(e, r.text || 'print', CAT.marker, { text: r.text });
+      case 'type': {
+        this.report('ftrace-events.raw-type', e.line, `type ${r.type}${r.entry ? ` (${r.entry})` : ''} is printed without its fields (no raw printer): kept as an instant`);
+        const a: Args = { type: r.type };
+        if (r.entry) a.entry = r.entry;
+        return this.instant(e, `type ${r.type}`, CAT.event, a);
+      }
+      case 'fn':
+        return;
+    }
+    const comm = (pid: number) => (pid === 0 ? `swapper/${e.cpu}` : this.tasks.comm(pid) || '<...>');
+    if (r.kind === 'ctx') {
+      const f: SwitchFields = {
+        prevComm: comm(r.prevPid),
+        prevPid: r.prevPid,
+        prevPrio: r.prevPrio,
+        prevState: kernelState(r.prevState),
+        nextComm: r.nextComm ?? comm(r.nextPid),
+        nextPid: r.nextPid,
+        nextPrio: r.nextPrio,
+      };
+      return this.applySwitch(e, f, r.prevState);
+    }
+    // TRACE_WAKE: prev is the waker (the line's task), next the woken task and its CPU.
+    this.applyWaking({ ...e, tid: r.prevPid }, { comm: r.nextComm ?? comm(r.nextPid), pid: r.nextPid, prio: r.nextPrio, targetCpu: r.nextCpu }, 'wakeup');
+  }
+
+  /** `sys_read` for 0 on x86_64 (or when the trace does not say), else `sys_N`. */
+  syscallName(nr: number): string {
+    const known = this.x86_64 ? x86_64Syscall(nr) : undefined;
+    return `sys_${known ?? nr}`;
+  }
+
+  /**
+   * Adds the raw syscall facts to the begin or end just written on `track` (Perfetto writes
+   * those as its own sys_enter/sys_exit ftrace events).
+   */
+  private mark(track: number, kind: 'begin' | 'end', fact: Pick<SliceBegin, 'syscall'> | Pick<SliceEnd, 'syscall'>): void {
+    const last = this.b.out[this.b.out.length - 1];
+    if (!last || last.kind !== kind || last.track !== track || last.cat !== CAT.syscall) return;
+    Object.assign(last, fact);
+  }
+
   sysEnter(e: Ev, name: string, args: Args): void {
     // Syscalls do not nest: one still open lost its exit (or only entries are traced).
     const top = this.keyed.top(e.track);
@@ -244,10 +309,14 @@ export class Handlers {
   private schedSwitch(e: Ev) {
     const p = parseSwitch(e.rest);
     if (!p) return this.malformed(e, 'no prev_pid/next_pid');
-    const f = p.f;
+    this.applySwitch(e, p.f, String(p.args.prev_state));
+  }
+
+  /** A context switch read from any of the forms (`stateText`: the state as printed). */
+  applySwitch(e: Ev, f: SwitchFields, stateText: string): void {
     let state = f.prevState;
     if (Number.isNaN(state)) {
-      this.report('ftrace-events.unknown-state', e.line, `prev_state ${String(p.args.prev_state)} has letters this reader does not know: taken as R`);
+      this.report('ftrace-events.unknown-state', e.line, `prev_state ${stateText} has letters this reader does not know: taken as R`);
       state = 0;
     }
     const ts = this.laneTime(e);
@@ -267,7 +336,11 @@ export class Handlers {
   private waking(e: Ev, source: 'waking' | 'wakeup' | 'wakeup_new') {
     const p = parseWakeup(e.rest);
     if (!p) return this.malformed(e, 'no pid');
-    const f = p.f;
+    this.applyWaking(e, p.f, source);
+  }
+
+  /** A wake-up read from any of the forms; the line's task is the waker. */
+  applyWaking(e: Ev, f: WakeFields, source: 'waking' | 'wakeup' | 'wakeup_new'): void {
     const ev: TraceEvent = { kind: 'sched-waking', ts: this.laneTime(e), cpu: e.cpu, wakerTid: e.tid, tid: f.pid, comm: f.comm, prio: f.prio, targetCpu: f.targetCpu >= 0 ? f.targetCpu : e.cpu };
     const ctx = contextOf(e.flags);
     if (ctx) ev.context = ctx;

@@ -17,12 +17,15 @@ import { type RawFrame, MAX_FRAMES, StackBuilder } from '../../model/stacks.js';
 import { SliceBuilder } from '../../model/slices.js';
 import { isUnknownComm, TaskTable } from '../../model/tasks.js';
 import type { InputParser, ParseContext } from '../types.js';
-import { classify, symbol } from './fields.js';
+import { classify, parseKv, parseSyscall, symbol } from './fields.js';
 import { type Ev, Handlers } from './handlers.js';
 import { GraphLines, isGraphBody } from './graph.js';
 import { KeyedSlices } from './lanes.js';
 import { type EventHead, tokenizeLine } from './line.js';
-import { type Meaning, meaningOf } from './meaning.js';
+import { type Meaning, meaningOf, Op } from './meaning.js';
+import { Probes } from './probes.js';
+import { addressName, ctxText, type RawEntry, rawEntry } from './raw.js';
+import { machineOf } from './syscalls-x86_64.js';
 
 interface StackBlock {
   head: EventHead;
@@ -51,6 +54,7 @@ export class FtraceEventsParser implements InputParser {
   private readonly tasks: TaskTable;
   private readonly keyed: KeyedSlices;
   private readonly handlers: Handlers;
+  private readonly probes: Probes;
   private readonly stacks: StackBuilder;
   private readonly meanings = new Map<string, Meaning>();
   /** Name of the last event on each CPU (what a stack block belongs to). */
@@ -65,6 +69,9 @@ export class FtraceEventsParser implements InputParser {
   private readonly layouts = new Set<string>();
   private readonly times = new Set<string>();
   private tracecmd = false;
+  /** context-info off (decided by the first entry); how many such lines so far. */
+  private bare: boolean | undefined;
+  private bareCount = 0;
   private lost = 0;
   private lastTs = 0;
   private events = 0;
@@ -79,6 +86,7 @@ export class FtraceEventsParser implements InputParser {
     this.tasks = new TaskTable(this.b);
     this.keyed = new KeyedSlices(this.b, this.report);
     this.handlers = new Handlers(this.b, this.tasks, this.keyed, this.report);
+    this.probes = new Probes(this.b, this.keyed, this.report);
     this.stacks = new StackBuilder(ctx.options);
     this.graph = new GraphLines(ctx);
   }
@@ -91,6 +99,7 @@ export class FtraceEventsParser implements InputParser {
   end(): TraceEvent[] {
     this.endBlock();
     for (const cpu of [...this.pendingFn.keys()].sort((a, b) => a - b)) this.flushFn(cpu);
+    this.probes.end();
     this.graph.end(this.b.out);
     this.b.closeAll();
     const evs = this.b.take();
@@ -107,6 +116,8 @@ export class FtraceEventsParser implements InputParser {
       const [maj, min] = this.release.split('.').map(Number);
       if (maj! > 4 || (maj === 4 && min! >= 14)) notes.kernel_release = this.release;
     }
+    // Perfetto names raw syscall numbers by the machine's table: the one our names come from.
+    notes.machine = this.release ? machineOf(this.release) : 'x86_64';
     if (this.cpus) notes.cpus = String(this.cpus);
     if (this.lost) notes.lost_events = String(this.lost);
     if (this.graph.lines) notes.function_graph_lines = String(this.graph.lines);
@@ -114,6 +125,7 @@ export class FtraceEventsParser implements InputParser {
     if (layouts.length) notes.layout = layouts.join(', ');
     if (this.times.has('integer')) notes.timestamps = 'integer clock counts (counter, uptime, x86-tsc or --raw-ts): taken as nanoseconds';
     else if (this.times.has('latency-us')) notes.timestamps = 'latency-format: microseconds since the buffer start';
+    else if (this.bareCount) notes.timestamps = 'context-info off: none in the text; events 1 µs apart in their order';
     const variant = this.tracecmd ? 'trace-cmd report' : layouts.includes('latency') ? 'tracefs latency-format' : 'tracefs';
     return { kind: 'info', format: 'ftrace-events', variant, clock: 'boot', notes };
   }
@@ -131,7 +143,10 @@ export class FtraceEventsParser implements InputParser {
         return;
       case 'header':
         if (t.tracer) this.tracer = t.tracer;
-        if (t.release) this.release = t.release;
+        if (t.release) {
+          this.release = t.release;
+          this.handlers.x86_64 = machineOf(t.release) === 'x86_64';
+        }
         if (t.cpus) this.cpus = t.cpus;
         return;
       case 'cpus':
@@ -157,9 +172,48 @@ export class FtraceEventsParser implements InputParser {
         this.report('ftrace-events.unparsed-line', no, `not parsed (${t.why})`);
         return;
       case 'event':
+        this.bare ??= false;
         this.event(t, no, raw);
         return;
+      case 'bare':
+        // context-info off, when the trace's first entry said so; else such a line is foreign.
+        this.bare ??= true;
+        if (this.bare) this.bareLine(t.payload, no);
+        else this.report('ftrace-events.unparsed-line', no, 'not parsed (an event without its task, CPU and time in a trace that prints them)');
+        return;
     }
+  }
+
+  /**
+   * A line printed with context-info off: the event alone, with no task, CPU or time. It
+   * becomes an instant (or a sample) on one lane, the order of the lines kept as 1 µs steps.
+   */
+  private bareLine(payload: string, no: number) {
+    if (this.bareCount === 0) this.report('ftrace-events.no-context', no, 'context-info is off: no task, CPU or time on the lines; events are kept in their order, 1 µs apart, on one lane');
+    const p = classify(payload);
+    // A stack trace belongs to the event before it: its time.
+    if (p.kind !== 'stack' || this.bareCount === 0) this.bareCount++;
+    const h: EventHead = { kind: 'event', comm: '', pid: -1, tgid: -1, cpu: -1, flags: '', ts: this.bareCount * 1000, time: 'integer', fracDigits: 0, payload, layout: 'bare' };
+    if (this.events++ === 0) this.b.out.push(this.info());
+    this.layouts.add('bare');
+    this.lastTs = h.ts;
+    const lane = this.b.global('ftrace events (no context)');
+    if (p.kind === 'stack') {
+      this.block = { head: h, track: lane, line: no, user: p.user, frames: [], title: this.lastName.get(-1) ?? 'stack', capped: false };
+      return;
+    }
+    if (p.kind === 'function') {
+      const f: PendingFn = { head: h, track: lane, line: no, fn: p.fn, weight: (p.repeats ?? 0) + 1 };
+      if (p.parent !== undefined) f.parent = p.parent;
+      this.lastName.set(-1, p.fn);
+      return this.sampleOf(f);
+    }
+    const name = p.kind === 'event' ? p.name : `sys_${p.name}`;
+    this.lastName.set(-1, name);
+    const args = p.kind === 'sys-enter' ? parseSyscall(p.rest) : p.kind === 'sys-exit' ? { ret: p.ret } : parseKv(p.rest);
+    const nr = p.kind === 'event' && (name === 'sys_enter' || name === 'sys_exit') ? /^NR (\d+)/.exec(p.rest) : null;
+    if (nr) args.syscall = this.handlers.syscallName(Number(nr[1]));
+    this.b.instant(lane, h.ts, name, p.kind === 'event' ? CAT.event : CAT.syscall, no, args);
   }
 
   private trackOf(h: EventHead): number {
@@ -179,14 +233,11 @@ export class FtraceEventsParser implements InputParser {
     this.times.add(h.time);
     if (Number.isNaN(this.keyed.firstTs)) this.keyed.firstTs = h.ts;
     this.lastTs = h.ts;
-    if (h.layout === 'raw') {
-      // raw printers of print (`# ip buf`) and bprint/bputs (`: ip : msg`) entries: markers.
-      const m = /^(?:# [0-9a-f]+ |: [0-9a-f]+ : )(.*)$/.exec(h.payload);
-      if (m) {
-        this.lastName.set(h.cpu, 'print');
-        this.handlers.instant({ name: 'print', rest: m[1]!, ts: h.ts, cpu: h.cpu, tid: h.pid, flags: '', line: no, track: this.trackOf(h) }, m[1]! || 'print', CAT.marker, { text: m[1]! });
-        return;
-      }
+    const c0 = h.payload.charCodeAt(0);
+    if (h.layout === 'raw' || h.layout === 'hex' || (c0 >= 48 && c0 <= 57)) {
+      // Kernel entries with raw/hex printers, and the wakeup tracers' own switch text.
+      const r = h.layout === 'raw' || h.layout === 'hex' ? rawEntry(h.payload, h.layout === 'hex') : ctxText(h.payload);
+      if (r) return this.builtin(h, r, no);
     }
     const p = classify(h.payload.replace(/^\(\+\d+\)\s+/, ''));
     if (p.kind === 'event' && (p.name === 'funcgraph_entry' || p.name === 'funcgraph_exit')) {
@@ -220,6 +271,11 @@ export class FtraceEventsParser implements InputParser {
     const name = p.name;
     const e: Ev = { name, rest: p.kind === 'sys-exit' ? p.ret : p.rest, ts: h.ts, cpu: h.cpu, tid: h.pid, flags: h.flags, line: no, track };
     this.lastName.set(h.cpu, p.kind === 'event' ? name : `sys_${name}`);
+    let m = p.kind === 'event' ? this.meanings.get(name) : undefined;
+    if (p.kind === 'event' && !m) this.meanings.set(name, (m = meaningOf(name)));
+    // A probe hit (an event of a name the kernel does not define) may open or close a slice.
+    if (m?.op === Op.Instant && this.probes.hit(e)) return;
+    this.probes.flush(track);
     if (p.kind === 'sys-enter') {
       this.handlers.sysEnter(e, name, parseSyscall(p.rest));
       return;
@@ -228,14 +284,22 @@ export class FtraceEventsParser implements InputParser {
       this.handlers.sysExit(e, name, p.ret);
       return;
     }
-    if ((h.layout === 'raw' || h.layout === 'hex') && name === 'type') {
-      // Trace events have no raw printer: only their type id is printed.
-      this.handlers.instant(e, `type ${p.rest}`, CAT.event, { type: Number(p.rest) || p.rest });
+    this.handlers.handle(e, m!);
+  }
+
+  private builtin(h: EventHead, r: RawEntry, no: number) {
+    const track = this.trackOf(h);
+    if (this.pendingFn.has(h.cpu)) this.flushFn(h.cpu);
+    if (r.kind === 'fn') {
+      // The raw function entry prints addresses only.
+      this.pendingFn.set(h.cpu, { head: h, track, line: no, fn: addressName(r.ip), parent: addressName(r.parent), weight: 1 });
+      this.lastName.set(h.cpu, addressName(r.ip));
       return;
     }
-    let m = this.meanings.get(name);
-    if (!m) this.meanings.set(name, (m = meaningOf(name)));
-    this.handlers.handle(e, m);
+    const name = r.kind === 'type' ? (r.entry ?? `type ${r.type}`) : r.kind === 'print' ? 'print' : r.kind === 'ctx' ? 'sched_switch' : 'sched_wakeup';
+    this.lastName.set(h.cpu, name);
+    this.probes.flush(track);
+    this.handlers.builtin({ name, rest: h.payload, ts: h.ts, cpu: h.cpu, tid: h.pid, flags: h.flags, line: no, track }, r);
   }
 
   // ---------------------------------------------------------------- stacks and functions
@@ -283,14 +347,10 @@ export class FtraceEventsParser implements InputParser {
       track: bl.track,
       frames: built.frames,
       weight: bl.fn ? bl.fn.weight : 1,
-      cpu: h.cpu,
-      pid: this.tasks.pid(h.pid),
-      tid: h.pid,
       reason: bl.user ? 'user stack trace' : 'stack trace',
       title: bl.title,
     };
-    const comm = h.pid === 0 ? `swapper/${h.cpu}` : this.tasks.comm(h.pid);
-    if (comm) s.comm = comm;
+    this.taskOf(s, h);
     if (bl.fn?.args) s.args = bl.fn.args;
     this.b.out.push(s);
   }
@@ -312,28 +372,24 @@ export class FtraceEventsParser implements InputParser {
       track: f.track,
       frames: this.stacks.build(leafFirst).frames,
       weight: f.weight,
-      cpu: h.cpu,
-      pid: this.tasks.pid(h.pid),
-      tid: h.pid,
       reason: 'function',
       title: f.fn,
     };
+    this.taskOf(s, h);
     const args: Args = { ...(f.args ?? {}) };
     if (f.parent !== undefined) args.parent = f.parent;
     if (h.flags) args.flags = h.flags;
     if (Object.keys(args).length) s.args = args;
-    const comm = h.pid === 0 ? `swapper/${h.cpu}` : this.tasks.comm(h.pid);
-    if (comm) s.comm = comm;
     this.b.out.push(s);
   }
-}
 
-function parseSyscall(rest: string): Args {
-  // tracefs prints syscall arguments as `name: hex` (no 0x), strings after the pointer in quotes.
-  const out: Args = {};
-  for (const part of rest.split(/, (?=[A-Za-z_]\w*: )/)) {
-    const c = part.indexOf(': ');
-    if (c > 0) out[part.slice(0, c)] = part.slice(c + 2);
+  /** The CPU, process, thread and comm of a sample, when its line printed a task. */
+  private taskOf(s: Extract<TraceEvent, { kind: 'sample' }>, h: EventHead) {
+    if (h.pid < 0) return;
+    s.cpu = h.cpu;
+    s.pid = this.tasks.pid(h.pid);
+    s.tid = h.pid;
+    const comm = h.pid === 0 ? `swapper/${h.cpu}` : this.tasks.comm(h.pid);
+    if (comm) s.comm = comm;
   }
-  return out;
 }

@@ -42,6 +42,11 @@ export class KeyedSlices {
     return st && st.length ? st[st.length - 1] : undefined;
   }
 
+  /** Whether a slice of `cat` with `key` is open on `track`. */
+  isOpen(track: number, cat: string, key: string): boolean {
+    return this.stacks.get(track)?.some((o) => o.cat === cat && o.key === key) ?? false;
+  }
+
   /** Ends the innermost open slice of `cat` with `key` (any key when undefined). */
   close(track: number, ts: number, key: string | undefined, cat: string, name: string, line: number, args?: Args): void {
     const st = this.stacks.get(track);

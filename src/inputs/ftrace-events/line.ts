@@ -9,7 +9,12 @@
  *   ` %5lu.%06lu: ` for ns clocks or ` %12llu: ` for counters, then the payload;
  * - latency-format: `%8.8s-%-7d %3d` then the flags with no space, ` %4lldus%c: ` (µs since
  *   the buffer start, `%c` a delay mark) or ` %4lld: ` for counters;
+ * - latency-format + verbose: `%16s %7d %3d %d %08x %08lx ` (comm, pid, cpu, the flags byte in
+ *   decimal, preempt count, entry index) then `[%08llx] %ld.%03ldms (+%ld.%03ldms): ` (the time
+ *   in µs as hex, then ms since the buffer start and to the next entry) or, for counters,
+ *   `[%016llx] %lld (+%lld): `;
  * - raw (`%d %d %llu `) and hex (three fixed-width hex words) prefixes;
+ * - context-info off: the payload alone (a `bare` line: no task, CPU, flags or time);
  * - trace-cmd: pid 5 wide, `-l` like latency-format with decimal times, `-t` nine-digit
  *   fractions, `--ts-diff` ` (+delta)` after the colon, event names padded to 20 columns.
  *
@@ -36,7 +41,7 @@ export interface EventHead {
   fracDigits: number;
   /** Everything after `TIME: `. */
   payload: string;
-  layout: 'tracefs' | 'latency' | 'raw' | 'hex';
+  layout: 'tracefs' | 'latency' | 'verbose' | 'raw' | 'hex' | 'bare';
 }
 
 export type FtLine =
@@ -47,11 +52,19 @@ export type FtLine =
   | { kind: 'buffer-started'; cpu: number }
   | { kind: 'cpus'; cpus: number }
   | { kind: 'blank' }
+  /** A payload printed with context-info off (`sched_switch: …`, `sys_read(…)`, `func <-parent`). */
+  | { kind: 'bare'; payload: string }
   | { kind: 'unparsed'; why: string };
 
 const RE_TRACEFS =
   /^\s*(.*)-(\d+)\s+(?:\(\s*(\d+|-+)\)\s+)?\[(\d+)\]\s+(?:([a-zA-Z.]{3}[0-9a-f.]{1,3})\s+)?(\d+)(?:\.(\d+))?:(?: \(\+\d+\))? +(.*)$/;
 const RE_LATENCY = /^\s*(.*)-(\d+)\s+(\d+)([a-zA-Z.]{3}[0-9a-f.]{1,3})\s+(?:(\d+)us.|(\d+)(?:\.(\d+))?):(?: \(\+\d+\))? +(.*)$/;
+const RE_VERBOSE = /^\s*(.*?)\s+(\d+)\s+(\d+) (\d+) ([0-9a-f]{8}) ([0-9a-f]{8,16}) \[([0-9a-f]+)\] (?:\d+\.\d+ms \(\+\d+\.\d+ms\)|(\d+) \(\+\d+\)): (.*)$/;
+/**
+ * A payload with no context: `name: …` (not babeltrace's `name: { …`), tracefs syscalls,
+ * `func <-parent`, a stack trace.
+ */
+const RE_BARE = /^(?:[A-Za-z_][\w.]*: (?!\{)|sys_\w+\(.*\)$|sys_\w+ -> \S+$|[A-Za-z_.$][\w.$]*(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)? <-[A-Za-z_.$]|<(?:user )?stack trace>)/;
 const RE_RAW = /^(\d+) (\d+) (\d+) (.*)$/;
 const RE_HEX = /^([0-9a-f]{8}) ([0-9a-f]{8}) ([0-9a-f]{16}) (.*)$/;
 const RE_LOST = /^\s*CPU:\s*(\d+)\s*\[(?:LOST\s+)?(?:(\d+)\s+)?(?:EVENTS(?: DROPPED)?|LOST EVENTS)\]/;
@@ -83,6 +96,23 @@ function head(
     payload,
     layout,
   };
+}
+
+/**
+ * `entry->flags` (TRACE_FLAG_IRQS_OFF 0x01, IRQS_NOSUPPORT/NEED_RESCHED_LAZY 0x02, NEED_RESCHED
+ * 0x04, HARDIRQ 0x08, SOFTIRQ 0x10, PREEMPT_RESCHED 0x20, NMI 0x40, BH_OFF 0x80) and the preempt
+ * count → the five characters trace_print_lat_fmt prints for them.
+ */
+export function verboseFlags(f: number, preempt: number): string {
+  const irqs = f & 0x01 ? (f & 0x80 ? 'D' : 'd') : f & 0x80 ? 'b' : '.';
+  const resched = f & 0x04 && f & 0x20 ? 'N' : f & 0x04 ? 'n' : f & 0x20 ? 'p' : '.';
+  const nmi = (f & 0x40) !== 0;
+  const hard = (f & 0x08) !== 0;
+  const soft = (f & 0x10) !== 0;
+  const ctx = nmi && hard ? 'Z' : nmi ? 'z' : hard && soft ? 'H' : hard ? 'h' : soft ? 's' : '.';
+  const pc = preempt & 0xf;
+  const md = (preempt >> 4) & 0xf;
+  return `${irqs}${resched}${ctx}${pc ? pc.toString(16) : '.'}${md ? md.toString(16) : '.'}`;
 }
 
 export function tokenizeLine(raw: string): FtLine {
@@ -127,7 +157,22 @@ export function tokenizeLine(raw: string): FtLine {
     if (cp) return { kind: 'cpus', cpus: Number(cp[1]) };
   }
   if (/^version = \d+\s*$/.test(s)) return { kind: 'header' };
+  m = RE_VERBOSE.exec(s);
+  if (m) {
+    // The flags byte (TRACE_FLAG_*) and preempt count, in the letters the default layout prints.
+    const h = head(m[1]!, m[2]!, undefined, m[3]!, verboseFlags(Number(m[4]), parseInt(m[5]!, 16)), '0', undefined, m[9]!, 'verbose');
+    const t = BigInt(`0x${m[7]}`);
+    if (m[8] === undefined) h.ts = Number(t) * 1000;
+    else {
+      h.ts = Number(t);
+      h.time = 'integer';
+    }
+    if (m[8] === undefined) h.time = 'decimal';
+    h.fracDigits = m[8] === undefined ? 6 : 0;
+    return h;
+  }
   if (i === 0) {
+    if (RE_BARE.test(s)) return { kind: 'bare', payload: s };
     m = RE_RAW.exec(s);
     if (m) {
       const h = head('', m[1]!, undefined, m[2]!, undefined, m[3]!, undefined, m[4]!, 'raw');

@@ -1,7 +1,7 @@
 /** Readers of the FUNCTION column and of trace-cmd event fields. */
 import type { Args } from '../../model/events.js';
 import { parseScaled } from '../../model/time.js';
-import type { FgKind } from './tokenize.js';
+import type { FgKind } from './line.js';
 
 const RE_DURATION = /^\s*([+!#*@$])?\s*(\d+(?:\.\d+)?)\s*us\s*$/;
 const RE_IDENT = /^[A-Za-z_.$][\w.$]*$/;

@@ -1,5 +1,5 @@
 import { parseScaled } from '../../model/time.js';
-import type { FgKind, FgLine, TokenizeState } from './tokenize.js';
+import type { FgKind, FgLine, TokenizeState } from './line.js';
 
 /**
  * Fast path for the commonest tracefs lines, `[ts |] CPU) [task |] [mark] DUR us | content`,

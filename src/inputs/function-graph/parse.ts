@@ -6,7 +6,8 @@ import type { Report } from '../../model/diagnostics.js';
 import type { Args, TraceEvent } from '../../model/events.js';
 import { CAT } from '../../model/events.js';
 import { SliceBuilder } from '../../model/slices.js';
-import type { InputParser, ParseContext } from '../types.js';
+import type { ByteLines, InputParser, ParseContext } from '../types.js';
+import { ByteInterner, emptyLine, tokenizeBytes } from './bytes.js';
 import { resync } from './resync.js';
 import { taskPid, tokenize, type FgLine, type TokenizeState } from './tokenize.js';
 
@@ -15,8 +16,21 @@ import { taskPid, tokenize, type FgLine, type TokenizeState } from './tokenize.j
  * first line for calls that began before the trace did (their exits print durations).
  */
 export const RECONSTRUCTED_ORIGIN_NS = 10_000_000_000;
-/** Lines held per input while waiting for the first context switch of a CPU. */
-const PENDING_LIMIT = 200_000;
+/**
+ * Memory held per input (estimated) by lines waiting for the first context switch of a CPU: a
+ * bound in bytes whatever the layout (a line's record, its names and arguments).
+ */
+const PENDING_BYTES = 16 << 20;
+
+/**
+ * What a held line costs, measured: its record, the strings only it holds, and the events its
+ * replay makes at once (a begin and an end, in one batch with all the others held).
+ */
+function heldCost(l: FgLine): number {
+  let n = 640 + 2 * l.text.length;
+  if (l.args) for (const k in l.args) n += 64 + 2 * (k.length + String(l.args[k]).length);
+  return n;
+}
 /** Linux pids stay below 2^22; several trace-cmd input files each get their own pid range. */
 const PID_SPAN = 1 << 22;
 const FILE_SLOTS = 255;
@@ -50,6 +64,14 @@ export class FunctionGraphParser implements InputParser {
   /** Time of the last line of any CPU (where markers of a CPU without lines are drawn). */
   private lastAny = RECONSTRUCTED_ORIGIN_NS;
   private readonly report: Report;
+  /** The byte path's line record (filled in place) and its interned names and comms. */
+  private readonly rec = emptyLine();
+  private readonly names = new ByteInterner();
+  private readonly comms = new ByteInterner();
+  /** Track of each pid's last task line (comm and CPU as they were), so a line costs no lookup. */
+  private readonly pidTracks = new Map<number, { comm: string; cpu: number; track: number }>();
+  /** Strings of held lines, copied out of their reads' text. */
+  private readonly heldStrings = new Map<string, string>();
 
   constructor(ctx: ParseContext) {
     this.report = ctx.report;
@@ -72,6 +94,22 @@ export class FunctionGraphParser implements InputParser {
 
   push(lines: string[], firstLine: number): TraceEvent[] {
     for (let k = 0; k < lines.length; k++) this.line(lines[k]!, firstLine + k);
+    return this.b.take();
+  }
+
+  pushBytes(lines: ByteLines): TraceEvent[] {
+    if (lines.texts) return this.push(lines.texts, lines.first);
+    const { buf, starts, ends, first } = lines;
+    const rec = this.rec;
+    const tok = this.tok;
+    for (let k = 0; k < lines.count; k++) {
+      const s = starts[k]!;
+      const e = ends[k]!;
+      if (tok.pendingName === undefined && tokenizeBytes(buf, s, e, first + k, tok, rec, this.names, this.comms)) {
+        tok.tracerHeader = false;
+        this.traceLine(rec);
+      } else this.line(Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1'), first + k);
+    }
     return this.b.take();
   }
 
@@ -168,8 +206,12 @@ export class FunctionGraphParser implements InputParser {
         return this.b.thread(tid, name, tid, `${name} (${file})`);
       }
     }
-    if (pid === 0) return this.b.idleThread(cpu < 0 ? 0 : cpu);
-    return this.b.thread(pid, comm);
+    // Every task of the input comes through here: the last comm of each pid names its track.
+    const known = this.pidTracks.get(pid);
+    if (known !== undefined && known.comm === comm && (pid !== 0 || known.cpu === cpu)) return known.track;
+    const track = pid === 0 ? this.b.idleThread(cpu < 0 ? 0 : cpu) : this.b.thread(pid, comm);
+    this.pidTracks.set(pid, { comm, cpu, track });
+    return track;
   }
 
   private contextSwitch(cpuNo: number, from: string, to: string, no: number) {
@@ -191,7 +233,7 @@ export class FunctionGraphParser implements InputParser {
   private replay(c: CpuState, track: number) {
     const lines = c.pending!;
     c.pending = null;
-    this.pendingTotal -= lines.length;
+    for (const l of lines) this.pendingTotal -= heldCost(l);
     for (const l of lines) this.apply(l, track, c);
   }
 
@@ -220,8 +262,10 @@ export class FunctionGraphParser implements InputParser {
     }
     if (this.pendingAllowed) {
       if (!c.pending) c.pending = [];
-      c.pending.push(l);
-      if (++this.pendingTotal > PENDING_LIMIT) {
+      // The byte path's record is reused for the next line: a held line is a copy.
+      c.pending.push(l === this.rec ? { ...l } : this.detach(l));
+      this.pendingTotal += heldCost(l);
+      if (this.pendingTotal > PENDING_BYTES) {
         this.report('function-graph.pending-overflow', l.line);
         this.pendingAllowed = false;
         this.flushAllPending();
@@ -230,6 +274,26 @@ export class FunctionGraphParser implements InputParser {
       return;
     }
     this.apply(l, this.b.cpuThread(l.cpu), c);
+  }
+
+  /**
+   * A held line of the text path keeps no slice of its read's text alive (a slice holds the
+   * whole read): its strings are copied, once per distinct string.
+   */
+  private detach(l: FgLine): FgLine {
+    const own = (v: string): string => {
+      let c = this.heldStrings.get(v);
+      if (c === undefined) {
+        c = v.split('').join('');
+        if (this.heldStrings.size < 1 << 16) this.heldStrings.set(c, c);
+      }
+      return c;
+    };
+    l.text = own(l.text);
+    if (l.comm !== undefined) l.comm = own(l.comm);
+    if (l.tail !== undefined) l.tail = own(l.tail);
+    if (l.args) for (const k of Object.keys(l.args)) if (typeof l.args[k] === 'string') l.args[k] = own(l.args[k] as string);
+    return l;
   }
 
   /** Interprets one line on a known track. */

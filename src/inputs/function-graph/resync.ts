@@ -19,6 +19,7 @@ export function resync(b: SliceBuilder, report: Report, track: number, l: FgLine
   if (depth < 2) return;
   let k = -1;
   if (l.tail !== undefined) {
+    if (b.openAt(track, 0)!.name === l.tail) return;
     const named = (n: string) => n === l.tail || n.startsWith(`${l.tail} [`);
     if (named(b.openAt(track, 0)!.name)) return;
     for (let i = 1; i < depth; i++) {
@@ -29,6 +30,9 @@ export function resync(b: SliceBuilder, report: Report, track: number, l: FgLine
     }
   } else if (l.dur >= 0) {
     const d = l.dur;
+    // The common case, the innermost call fits, decided before anything is allocated.
+    const e0 = now - b.openAt(track, 0)!.start;
+    if (abs ? Math.abs(e0 - d) <= Math.max(1000, d * 0.02) : d < 10_000 || e0 * 4 >= d) return;
     const elapsed = (i: number) => now - b.openAt(track, i)!.start;
     // With timestamps the elapsed time is the call's duration (printed times are in
     // microseconds). Without, it is only the sum of what was printed inside, gaps unknown, so
@@ -37,7 +41,6 @@ export function resync(b: SliceBuilder, report: Report, track: number, l: FgLine
     const fits = abs
       ? (i: number) => Math.abs(elapsed(i) - d) <= Math.max(1000, d * 0.02)
       : (i: number) => Math.abs(elapsed(i) - d) <= d * 0.01;
-    if (abs ? fits(0) : d < 10_000 || elapsed(0) * 4 >= d) return;
     for (let i = 1; i < depth; i++) {
       if (fits(i)) {
         k = i;

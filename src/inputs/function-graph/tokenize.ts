@@ -2,37 +2,13 @@
  * function_graph tokenizing: one trace line → FgLine (columns + one of
  * entry/leaf/exit/comment/...), or what else the line is (header, banner, rule, prose).
  */
-import type { Args } from '../../model/events.js';
 import { parseScaled } from '../../model/time.js';
 import { fastTokenize } from './fast.js';
 import { parseContent } from './content.js';
 import { tokenizeTraceCmd } from './trace-cmd.js';
+import type { FgKind, FgLine, TokenResult, TokenizeState } from './line.js';
 
-export type FgKind = 'entry' | 'leaf' | 'exit' | 'comment' | 'irq-enter' | 'irq-exit' | 'event';
-
-/** One trace line, tokenized. Numbers are -1 when the column is absent. */
-export interface FgLine {
-  kind: FgKind;
-  line: number;
-  cpu: number;
-  /** Task from the proc column or a trace-cmd line. */
-  comm?: string;
-  pid: number;
-  /** Absolute time in ns (abstime column or trace-cmd), or -1. */
-  ts: number;
-  /** Duration in ns, or -1. */
-  dur: number;
-  /** Function name (with ` [module]` when printed), comment text, or event name. */
-  text: string;
-  /** `func(a=1)` arguments, a closing comment's return value, an event's fields. */
-  args?: Args;
-  /** Closing brace names its function (`} /* func *\/`). */
-  tail?: string;
-  /** The line came from `trace-cmd report`. */
-  tc?: boolean;
-  /** `trace-cmd report -i a.dat -i b.dat`: the input file the line came from. */
-  file?: string;
-}
+export type { FgKind, FgLine, TokenResult, TokenizeState } from './line.js';
 
 export const NBSP = '\u00a0';
 
@@ -48,31 +24,6 @@ const RE_RULE = /^\s*-{20,}\s*$/;
 const RE_NOBAR = /^\s*(?:(\d+\.\d+)\s+)?(\d+)\)\s(.*)$/;
 /** trace-cmd's `CPU:1 [1467 EVENTS DROPPED]`, the kernel's `CPU:1 [LOST 33856 EVENTS]`. */
 const RE_DROPPED = /^\s*CPU:\s*(\d+)\s*\[(?:(\d+)\s+EVENTS DROPPED|EVENTS DROPPED|LOST (\d+) EVENTS)\]/;
-
-export interface TokenizeState {
-  /** The last CPU seen, for lines that lost their CPU column. */
-  lastCpu: number;
-  sawCpu: boolean;
-  /**
-   * A `# tracer:` header was seen and no line with columns since: a line holding only the
-   * FUNCTION column (`nocontext-info`, every column off) is a trace line, not prose.
-   */
-  tracerHeader?: boolean;
-  /** A function name cut by a mailer, waiting for its `[module]() {` continuation. */
-  pendingName?: { name: string; line: number; prefix: Omit<FgLine, 'kind' | 'text' | 'line'> };
-}
-
-export type TokenResult =
-  | FgLine
-  | { kind: 'header'; tracer?: string }
-  | { kind: 'blank' }
-  | { kind: 'rule' }
-  | { kind: 'switch'; cpu: number; from: string; to: string }
-  | { kind: 'overrun'; count: number }
-  | { kind: 'dropped'; cpu: number; count: number }
-  | { kind: 'text' }
-  | { kind: 'malformed'; why: string }
-  | { kind: 'held' };
 
 /** Removes what people add around pasted traces: NBSPs, CR, mail quoting. */
 function clean(raw: string): string {
@@ -108,7 +59,8 @@ export function tokenize(raw: string, lineNo: number, st: TokenizeState): TokenR
   return t;
 }
 
-function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenResult {
+/** The general path alone (every layout, a regular expression per column); exported for tests. */
+export function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState): TokenResult {
   const s = clean(raw);
   let i = 0;
   while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;

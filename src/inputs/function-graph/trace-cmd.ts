@@ -15,7 +15,7 @@
 import type { Args } from '../../model/events.js';
 import { parseScaled } from '../../model/time.js';
 import { fieldArgs, parseContent, parseDurationCol } from './content.js';
-import type { FgLine, TokenResult, TokenizeState } from './tokenize.js';
+import type { FgLine, TokenResult, TokenizeState } from './line.js';
 
 const RE_TRACECMD =
   /^\s*(?:([^\s:|]+):\s+)?(\S(?:.*?\S)?)-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?(?:\[(\d+)\]\s+(?:[.a-zA-Z0-9]{4,6}\s+)?|(\d+)(?:[.a-zA-Z0-9]{4,6}|-0x[0-9a-fA-F]+)\s+)(\d+(?:\.\d+)?):\s+(?:\(\+\d+\)\s+)?([\w:]+):\s?(.*)$/;

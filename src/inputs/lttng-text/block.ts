@@ -1,17 +1,12 @@
 /**
  * Block I/O requests (`block_rq_issue` → `block_rq_complete`, matched by device and sector) as
- * slices on per-device lanes: one lane per request in flight, at most `MAX_INFLIGHT` per device.
+ * slices on per-device lanes (`model/keyed-slices.ts`), named by their blktrace flags.
  */
-import type { Args } from '../../model/events.js';
-import { CAT } from '../../model/events.js';
-import { argsOf, type Context, type Inflight } from './context.js';
+import { argsOf, type Context } from './context.js';
 import type { Domain } from './meaning.js';
 import type { LttngRecord } from './record.js';
 import { instant } from './tracks.js';
 import { EnumValue, intOf, textOf, type Value } from './values.js';
-
-/** Block requests in flight per device (a lane each); beyond, completions were lost. */
-const MAX_INFLIGHT = 256;
 
 const RWBS_NAMES = ['WRITE', 'DISCARD', 'READ', 'RAHEAD', 'BARRIER', 'SYNC', 'META', 'SECURE', 'FLUSH', 'FUA', 'PREFLUSH'];
 
@@ -37,12 +32,6 @@ function rwbsText(v: Value | undefined): string {
   return s;
 }
 
-function done(cx: Context, key: string, f: Inflight, ts: number, line: number, args?: Args): void {
-  cx.inflight.delete(key);
-  cx.devSlots.get(f.dev)![f.slot] = false;
-  cx.nest.close(f.track, ts, key, CAT.io, 'I/O', line, args);
-}
-
 export function onBlockIssue(cx: Context, r: LttngRecord, dom: Domain, cpu: number): void {
   const p = r.payload;
   const dev = intOf(p.dev);
@@ -51,42 +40,14 @@ export function onBlockIssue(cx: Context, r: LttngRecord, dom: Domain, cpu: numb
     instant(cx, r, dom, cpu);
     return;
   }
-  const key = `${dev}:${sector}`;
-  const old = cx.inflight.get(key);
-  if (old) done(cx, key, old, r.ts, r.line, { reissued: true });
-  let slots = cx.devSlots.get(dev);
-  if (!slots) cx.devSlots.set(dev, (slots = []));
-  let slot = slots.indexOf(false);
-  if (slot === -1 && slots.length >= MAX_INFLIGHT) {
-    // Completions were lost: the device's oldest request gives its lane up.
-    let oldest: [string, Inflight] | undefined;
-    for (const e of cx.inflight) {
-      if (e[1].dev === dev) {
-        oldest = e;
-        break;
-      }
-    }
-    if (oldest) {
-      cx.report('lttng-text.lost-exit', r.line, `more than ${MAX_INFLIGHT} requests in flight on one device: the oldest is closed here`);
-      done(cx, oldest[0], oldest[1], r.ts, r.line, { truncated: true });
-      slot = oldest[1].slot;
-    }
-  }
-  if (slot === -1) slot = slots.length;
-  slots[slot] = true;
-  const track = cx.b.global(`block ${dev >>> 20},${dev & 0xfffff}${slot ? ` #${slot + 1}` : ''}`);
-  cx.inflight.set(key, { track, dev, slot });
-  cx.nest.open(track, r.ts, rwbsText(p.rwbs), key, CAT.io, r.line, argsOf(r, false));
+  // LTTng prints the kernel's dev_t: MAJOR << 20 | MINOR.
+  cx.nest.blockIssue(String(dev), `${dev >>> 20},${dev & 0xfffff}`, sector, r.ts, rwbsText(p.rwbs), r.line, argsOf(r, false));
 }
 
 export function onBlockComplete(cx: Context, r: LttngRecord, dom: Domain, cpu: number): void {
   const p = r.payload;
-  const key = `${intOf(p.dev)}:${textOf(p.sector)}`;
-  const f = cx.inflight.get(key);
-  if (!f) {
+  if (!cx.nest.blockComplete(String(intOf(p.dev)), String(textOf(p.sector)), r.ts, r.line, argsOf(r, false))) {
     cx.report('lttng-text.unmatched-exit', r.line, 'block_rq_complete without its block_rq_issue: kept as an instant');
     instant(cx, r, dom, cpu);
-    return;
   }
-  done(cx, key, f, r.ts, r.line, argsOf(r, false));
 }

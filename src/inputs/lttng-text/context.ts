@@ -1,17 +1,18 @@
 /**
  * What the handlers of event meanings share: the slice builder, the tasks (`model/tasks.ts`),
- * each CPU's scheduler and interrupt lanes, open slices, the timeline, block requests in
- * flight, and the helpers every handler uses (a record's CPU and args, names, process events).
+ * each CPU's scheduler and interrupt lanes, keyed slices and block requests in flight
+ * (`model/keyed-slices.ts`), the timeline, and what every handler calls (a record's CPU
+ * and args, names, process events).
  */
 import type { Report } from '../../model/diagnostics.js';
 import type { Args } from '../../model/events.js';
+import { KeyedSlices } from '../../model/keyed-slices.js';
 import { SliceBuilder } from '../../model/slices.js';
 import { TaskTable } from '../../model/tasks.js';
 import type { ParseContext } from '../types.js';
 // The codes every handler reports are declared when this module loads, whoever imports it.
 import './codes.js';
 import { Meanings } from './meaning.js';
-import { Nesting } from './nesting.js';
 import type { LttngRecord } from './record.js';
 import { PrevStateMapper } from './task-state.js';
 import { Timeline } from './timeline.js';
@@ -37,13 +38,6 @@ export interface CpuState {
   softirqOpen: { line: number; n: number }[];
 }
 
-/** A block request in flight: its lane (one per request at a time on a device). */
-export interface Inflight {
-  track: number;
-  dev: number;
-  slot: number;
-}
-
 export class Context {
   readonly b: SliceBuilder;
   readonly report: Report;
@@ -52,11 +46,9 @@ export class Context {
   readonly cpus = new Map<number, CpuState>();
   readonly meanings = new Meanings();
   readonly clock: Timeline;
-  readonly nest: Nesting;
+  /** Open slices per track, block requests in flight. */
+  readonly nest: KeyedSlices;
   readonly states = new PrevStateMapper();
-  /** Block requests in flight by `dev:sector`, and each device's lanes in use. */
-  readonly inflight = new Map<string, Inflight>();
-  readonly devSlots = new Map<number, boolean[]>();
   /** DPDK threads (named by the packet context) → tracks. */
   readonly dpdk = new Map<string, number>();
   sawWaking = false;
@@ -71,7 +63,7 @@ export class Context {
     });
     this.tasks = new TaskTable(this.b, { placeholderComm: null });
     this.clock = new Timeline(this.report, this.b);
-    this.nest = new Nesting(this.b, this.report, () => this.clock.firstTs);
+    this.nest = new KeyedSlices(this.b, this.report, { unmatchedExit: 'lttng-text.unmatched-exit', lostExit: 'lttng-text.lost-exit' }, () => this.clock.firstTs);
   }
 
   cpuState(cpu: number): CpuState {

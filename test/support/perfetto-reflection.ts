@@ -1,4 +1,9 @@
 /**
+ * The reference Perfetto writer for tests: the same packets as src/outputs/perfetto/, built as
+ * JS objects and encoded by protobufjs's reflection encoder from proto/. The encoding test
+ * (test/perfetto-encoding.test.ts) checks that the writer's hand-encoded bytes decode to the same
+ * messages as this one's, on every sample of every input.
+ *
  * Perfetto protobuf trace (`Trace { repeated TracePacket packet = 1 }`) written packet by packet
  * with protobufjs from the proto2 subset in `proto/` (field numbers as in Perfetto's schema).
  *
@@ -15,24 +20,14 @@
  * tracks, thread states and wake-ups. Stack samples become PerfSamples (one per observation) plus
  * an instant carrying the whole call stack inline.
  */
-import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
-import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
-import { MAX_SAMPLES_PER_STACK, MAX_SAMPLES_TOTAL } from '../model/limits.js';
-import { frameLabel, traceMetadata } from './common.js';
-import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
+import type protobuf from 'protobufjs';
+import type { Args, TraceEvent, TraceInfo, TrackInfo } from '../../src/model/events.js';
+import { MAX_SAMPLES_PER_STACK, MAX_SAMPLES_TOTAL } from '../../src/model/limits.js';
+import { frameLabel, traceMetadata } from '../../src/outputs/common.js';
+import { RawSyscalls } from '../../src/outputs/perfetto-syscalls.js';
+import type { OutputOptions, OutputWriter } from '../../src/outputs/types.js';
 
-const PROTO_PATH = fileURLToPath(new URL('../../proto/perfetto_trace_subset.proto', import.meta.url));
-
-let root: protobuf.Root | undefined;
-/** The loaded schema (loadSync + resolveAll, so `[packed = true]` is honoured). */
-export function perfettoSchema(): protobuf.Root {
-  if (!root) {
-    root = protobuf.loadSync(PROTO_PATH);
-    root.resolveAll();
-  }
-  return root;
-}
+import { perfettoSchema } from '../../src/outputs/perfetto/index.js';
 
 const SEQ = 1;
 /** Sequence of the first track; track id N writes on FIRST_TRACK_SEQ + N. */
@@ -95,6 +90,7 @@ class PerfettoWriter implements OutputWriter {
   private readonly processes = new Map<number, string>();
   private readonly counters = new Map<string, number>();
   private readonly bundles = new Map<number, Packet[]>();
+  private readonly syscalls = new RawSyscalls();
   private systemInfoSent = false;
   private info: TraceInfo | undefined;
   /** Latest and earliest event times so far (NaN before the first). */
@@ -343,14 +339,19 @@ class PerfettoWriter implements OutputWriter {
       case 'track':
         this.describe(e.track);
         return;
-      case 'begin':
-        this.named(TYPE_SLICE_BEGIN, e.ts, e.track, e.name, e.cat, e.args, undefined, flowsOf(e));
+      case 'begin': {
+        const sys = this.syscalls.enter(e, this.tracks[e.track]);
+        if (sys) return this.ftrace(sys.cpu, { timestamp: sys.ts, pid: sys.tid, sysEnter: { id: sys.nr, args: sys.args } });
+        this.named(TYPE_SLICE_BEGIN, this.syscalls.time(e.track, e.ts), e.track, e.name, e.cat, e.args, undefined, flowsOf(e));
         return;
+      }
       case 'end': {
+        const sys = this.syscalls.exit(e, this.tracks[e.track]);
+        if (sys) return this.ftrace(sys.cpu, { timestamp: sys.ts, pid: sys.tid, sysExit: sys.ret === undefined ? { id: sys.nr } : { id: sys.nr, ret: sys.ret } });
         const ev: Packet = { type: TYPE_SLICE_END };
         const da = annotations(e.args);
         if (da) ev.debugAnnotations = da;
-        this.trackEvent(e.track, e.ts, ev, undefined, false);
+        this.trackEvent(e.track, this.syscalls.time(e.track, e.ts), ev, undefined, false);
         return;
       }
       case 'instant':
@@ -448,13 +449,10 @@ class PerfettoWriter implements OutputWriter {
   }
 }
 
-export const perfetto: OutputAdapter = {
-  name: 'perfetto',
-  description: 'Perfetto protobuf trace (ui.perfetto.dev, trace_processor)',
-  extensions: ['.pftrace', '.perfetto-trace', '.perfetto', '.pb'],
-  binary: true,
-  createWriter: (o) => new PerfettoWriter(o),
-};
+/** A reflection-encoding writer with the options an output writer gets. */
+export function createReflectionWriter(o: OutputOptions): OutputWriter {
+  return new PerfettoWriter(o);
+}
 
 /** TrackEvent flow fields of a slice begin (flow_ids 47, terminating_flow_ids 48), if any. */
 function flowsOf(e: Extract<TraceEvent, { kind: 'begin' }>): Packet | undefined {

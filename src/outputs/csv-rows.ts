@@ -1,0 +1,70 @@
+import { ByteOut } from './byte-out.js';
+
+/**
+ * The waiting rows: their bytes one after another in one buffer, in arrival order, and their
+ * sort keys in typed arrays (arrival order breaks ties, so it needs no key of its own).
+ */
+export class HeldRows {
+  readonly buf = new ByteOut();
+  n = 0;
+  ts = new Float64Array(1024);
+  rank = new Int32Array(1024);
+  track = new Int32Array(1024);
+  /** Where each row begins in `buf` (it ends where the next begins). */
+  at = new Uint32Array(1024);
+
+  add(ts: number, rank: number, track: number, at: number) {
+    if (this.n === this.ts.length) this.grow();
+    const i = this.n++;
+    this.ts[i] = ts;
+    this.rank[i] = rank;
+    this.track[i] = track;
+    this.at[i] = at;
+  }
+
+  private grow() {
+    const m = Math.ceil(this.ts.length * 1.5);
+    const grown = <T extends Float64Array | Int32Array | Uint32Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.ts = grown(this.ts, new Float64Array(m));
+    this.rank = grown(this.rank, new Int32Array(m));
+    this.track = grown(this.track, new Int32Array(m));
+    this.at = grown(this.at, new Uint32Array(m));
+  }
+
+  end(i: number): number {
+    return i + 1 < this.n ? this.at[i + 1]! : this.buf.pos;
+  }
+
+  /** Row indices in time order (then depth, lane, arrival). */
+  sorted(): Uint32Array {
+    const idx = new Uint32Array(this.n);
+    for (let i = 0; i < this.n; i++) idx[i] = i;
+    const { ts, rank, track } = this;
+    return idx.sort((a, b) => ts[a]! - ts[b]! || rank[a]! - rank[b]! || track[a]! - track[b]! || a - b);
+  }
+
+  /** Drops the rows marked in `gone`; the others move to the front, still in arrival order. */
+  compact(gone: Uint8Array) {
+    const b = this.buf.buf;
+    let j = 0;
+    let to = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (gone[i]) continue;
+      const from = this.at[i]!;
+      const end = this.end(i);
+      b.copyWithin(to, from, end);
+      this.ts[j] = this.ts[i]!;
+      this.rank[j] = this.rank[i]!;
+      this.track[j] = this.track[i]!;
+      this.at[j] = to;
+      to += end - from;
+      j++;
+    }
+    this.n = j;
+    this.buf.pos = to;
+  }
+}
+
