@@ -12,7 +12,7 @@ import { inputs } from '../src/inputs/registry.js';
 import { outputs } from '../src/outputs/registry.js';
 import { ROOT, SAMPLES, run, samplesOf } from './support/convert-helpers.js';
 import { dumpPerfetto } from './support/perfetto-dump.js';
-import { ensureBuilt } from './batch-helpers.js';
+import { ensureBuilt } from './cli/batch/batch-helpers.js';
 
 const chunked = (b: Uint8Array, n: number) =>
   (async function* () {

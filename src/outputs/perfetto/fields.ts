@@ -1,7 +1,7 @@
 /**
  * Field numbers of the Perfetto messages the writer encodes by hand, named as protobufjs names
  * the fields of `proto/perfetto_trace_subset.proto` (camelCase). The .proto stays the source:
- * test/perfetto-encoding.test.ts checks every number here against the loaded schema.
+ * test/outputs/perfetto-encoding.test.ts checks every number here against the loaded schema.
  */
 
 export const FIELDS = {

@@ -2,7 +2,7 @@
  * Protocol buffer wire encoding straight into the output buffer, field by field, producing the
  * bytes protobufjs's reflection encoder produces for the same message (fields in ascending number
  * order, the same varint forms for negative int32/int64, unpacked repeated scalars): a test
- * decodes both and compares (test/perfetto-encoding.test.ts).
+ * decodes both and compares (test/outputs/perfetto-encoding.test.ts).
  *
  * A nested message is opened with `open(field)` and closed with `close()`: one byte is reserved
  * for its length and, in the rare case the body reaches 128 bytes, the body is moved up to make
