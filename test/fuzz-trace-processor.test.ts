@@ -1,7 +1,8 @@
 /**
  * A sample of fuzzed Perfetto outputs loaded in Google's trace processor: none may raise an
  * error or data_loss stat (mismatched sched_switch tids, unbalanced slices, bad times, ...).
- * Run under the shared heavy lock: `flock /tmp/tb-heavy.lock npx vitest run test/fuzz-trace-processor.test.ts`.
+ * Run under the shared heavy lock: `flock /tmp/tb-heavy.lock npx vitest run test/fuzz-trace-processor.test.ts`
+ * (`FUZZ_TP_CASES=N` for N cases per input).
  */
 import { describe, expect, it } from 'vitest';
 import { inputs } from '../src/inputs/registry.js';
@@ -10,7 +11,8 @@ import { convert } from '../src/pipeline/convert.js';
 import { SAMPLES } from './support/convert-helpers.js';
 import { queryTrace } from './support/trace-processor.js';
 
-const PER_INPUT = 8;
+/** Cases per input; `FUZZ_TP_CASES=200` loads more (same seed, so the first 8 are the usual ones). */
+const PER_INPUT = Number(process.env.FUZZ_TP_CASES ?? 8);
 
 describe('fuzzed Perfetto outputs in the trace processor', () => {
   for (const a of inputs) {

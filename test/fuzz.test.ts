@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { inputs } from '../src/inputs/registry.js';
+import { MUTATION_NAMES } from '../src/fuzz/mutate.js';
 import { fuzz } from '../src/fuzz/run.js';
 import { SAMPLES } from './support/convert-helpers.js';
 
@@ -17,9 +18,37 @@ describe('fuzzer, fixed seed', () => {
     const r = await fuzz({ seed: 20261202, casesPerInput: perInput, samplesDir: SAMPLES, inputs: [name] });
     const s = r.perInput[name]!;
     expect(s.cases).toBe(perInput);
+    // Every mutation changed some case of every input (lines of other formats, deep stacks of frames too).
+    expect(MUTATION_NAMES.filter((m) => !s.mutations[m])).toEqual([]);
     expect(r.failures.map((f) => `${f.kind} ${f.output} case ${f.case} (${f.mutations.join('+')}): ${f.message}`)).toEqual([]);
   };
   it.each(names)(`%s: ${perInput} mutated cases, all outputs valid and deterministic`, check);
+});
+
+describe('fuzzer with random conversion options (input options, folded weight, filters)', () => {
+  it.each(['perf-script', 'dmesg'])('%s: 100 cases, all outputs valid and deterministic', async (name) => {
+    const r = await fuzz({ seed: 20261204, casesPerInput: 100, samplesDir: SAMPLES, inputs: [name], randomOptions: true });
+    expect(r.perInput[name]!.cases).toBe(100);
+    expect(r.failures.map((f) => `${f.kind} ${f.output} case ${f.case} ${JSON.stringify(f.options)}: ${f.message}`)).toEqual([]);
+  });
+  it('draws every option, and the same options for the same seed', async () => {
+    const { randomOptions } = await import('../src/fuzz/options.js');
+    const { rng } = await import('../src/fuzz/mutate.js');
+    const seen = new Set<string>();
+    for (let s = 0; s < 300; s++) {
+      const o = randomOptions(rng(s));
+      expect(randomOptions(rng(s))).toEqual(o);
+      for (const k of Object.keys(o.inputOptions ?? {})) seen.add(k);
+      for (const k of Object.keys(o.filters ?? {})) seen.add(`filter.${k}`);
+      if (o.weight) seen.add(`weight.${o.weight}`);
+    }
+    expect([...seen].sort()).toEqual(
+      ['addrs', 'annotate', 'compat', 'eventFilter', 'inline', 'modules', 'offsets', 'srcline', 'unreliable', 'withPid', 'withTid']
+        .concat(['filter.comm', 'filter.cpu', 'filter.exclude', 'filter.function', 'filter.maxDepth', 'filter.pid', 'filter.tid', 'filter.time'])
+        .concat(['weight.count', 'weight.self', 'weight.total'])
+        .sort(),
+    );
+  });
 });
 
 describe('mutations', () => {

@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz [-- --cases N --first K --seed S --inputs a,b --outputs x,y --corpus DIR --save DIR --minutes M]`:
+ * `npm run fuzz [-- --cases N --first K --seed S --inputs a,b --outputs x,y --corpus DIR --save DIR --minutes M --options]`:
  * runs the fuzzer and prints, per input, cases, conversions, time and what failed. Exit 1 when
  * anything crashed, was invalid or was not deterministic.
  */
@@ -46,6 +46,7 @@ const report = await fuzz({
   inputs: list(arg('inputs')),
   outputs: list(arg('outputs')),
   saveDir: save,
+  randomOptions: process.argv.includes('--options'),
   timeLimitMs: minutes ? Number(minutes) * 60_000 : undefined,
   onProgress: (input, done) => {
     if (Date.now() - last > 30_000) {
@@ -61,7 +62,10 @@ for (const [input, s] of Object.entries(report.perInput)) {
   process.stdout.write(
     `${input}: ${s.cases} cases, ${s.conversions} conversions in ${(s.ms / 1000).toFixed(1)} s (${rate} cases/s): ${s.crashes} crashes, ${s.invalid} invalid, ${s.nondeterministic} nondeterministic\n`,
   );
+  const w = s.slowest;
+  if (w) process.stdout.write(`  slowest: case ${w.case} (${w.sample}, ${w.mutations.join('+')}, ${w.bytes} bytes) ${w.ms} ms\n`);
+  process.stdout.write(`  mutations (cases changed): ${Object.entries(s.mutations).sort().map(([m, n]) => `${m} ${n}`).join(', ')}\n`);
 }
-for (const f of report.failures.slice(0, 50)) process.stdout.write(`  ${f.kind} ${f.input} → ${f.output} case ${f.case} (${f.mutations.join('+')}): ${f.message.split('\n')[0]}${f.saved ? ` [${f.saved}]` : ''}\n`);
+for (const f of report.failures.slice(0, 50)) process.stdout.write(`  ${f.kind} ${f.input} → ${f.output} case ${f.case} (${f.mutations.join('+')}): ${f.message.split('\n')[0]}${f.options ? ` options ${JSON.stringify(f.options)}` : ''}${f.saved ? ` [${f.saved}]` : ''}\n`);
 process.stdout.write(`seed ${seed}, ${(report.ms / 1000).toFixed(1)} s in all\n`);
 process.exitCode = bad ? 1 : 0;

@@ -57,8 +57,12 @@ type Mutation = (b: Uint8Array, r: Rand, ctx: MutationContext) => Uint8Array;
 
 const HUGE = ['99999999999999999999', '9007199254740993', '18446744073709551616', '1e400', '99999999999999999999.000000', '999999999999999999999.000', '4294967296', '-1'];
 
-/** Lines that open a call in some input (function_graph `{`, syscall/irq entries). */
-const OPENS = /\{\s*$|_entry|entry_|syscall_entry|irq_handler_entry|softirq_entry/;
+/**
+ * Lines whose repetition nests deeper in some input: a call opened (function_graph `{`,
+ * syscall/irq/softirq entries of lttng and ftrace events, `sys_enter`) or a stack frame (perf
+ * script's `<tab> addr sym`, dmesg's `sym+0x1/0x2` and `[<addr>]`), repeated into a deep stack.
+ */
+const OPENS = /\{\s*$|_entry|entry_|sys_enter|^\s+[0-9a-f]{2,16} \S|\+0x[0-9a-f]+\/0x[0-9a-f]+|\[<[0-9a-f]+>\]/;
 
 export const MUTATIONS: Record<string, Mutation> = {
   truncate: (b, r) => b.subarray(0, int(r, b.length + 1)),
@@ -152,18 +156,23 @@ export const MUTATIONS: Record<string, Mutation> = {
 
 export const MUTATION_NAMES = Object.keys(MUTATIONS);
 
-/** Applies 1-3 mutations; returns the bytes and the names applied. */
-export function mutate(b: Uint8Array, r: Rand, ctx: MutationContext): { bytes: Uint8Array; applied: string[] } {
+const same = (a: Uint8Array, b: Uint8Array) => a === b || (a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b));
+
+/** Applies 1-3 mutations; returns the bytes, the names applied and those of them that changed the bytes. */
+export function mutate(b: Uint8Array, r: Rand, ctx: MutationContext): { bytes: Uint8Array; applied: string[]; effective: string[] } {
   const k = 1 + int(r, 3);
   const applied: string[] = [];
+  const effective: string[] = [];
   let out = b;
   for (let i = 0; i < k; i++) {
     const name = MUTATION_NAMES[int(r, MUTATION_NAMES.length)]!;
     applied.push(name);
-    out = MUTATIONS[name]!(out, r, ctx);
+    const next = MUTATIONS[name]!(out, r, ctx);
+    if (!same(next, out)) effective.push(name);
+    out = next;
     if (name === 'empty') break;
   }
-  return { bytes: out, applied };
+  return { bytes: out, applied, effective };
 }
 
 export { splitLines, joinLines };

@@ -7,7 +7,8 @@
  * - perfetto: decoded with the schema in proto/, every timestamp in 0..2^53-1 ns;
  * - folded: every line `^.+ \d+$`;
  * - csv: RFC 4180 (CRLF rows, quoted fields with doubled quotes), one column count throughout;
- * - top: UTF-8 text ending in a line end.
+ * - top: UTF-8 text ending in a line end;
+ * - svg: well-formed XML with an <svg> root; html: every inline <svg> well-formed XML.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -202,6 +203,126 @@ export function validateText(bytes: Uint8Array): string | null {
   return s.endsWith('\n') ? null : 'no final line end';
 }
 
+const NAME = /[A-Za-z_:][\w.:-]*/y;
+const ENTITY = /&(?:amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});/y;
+// Characters XML 1.0 does not allow anywhere (C0 controls but tab, LF, CR; U+FFFE, U+FFFF).
+const XML_BAD_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
+/**
+ * XML well-formedness of one document: one root element, tags closed in order, attributes
+ * quoted once each, `&` only as an entity, `<` only as markup, CDATA/comments/PIs closed, no
+ * character XML forbids. Returns null when well formed.
+ */
+export function xmlProblem(s: string): string | null {
+  const bad = XML_BAD_CHAR.exec(s);
+  if (bad) return `character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${bad.index}`;
+  const stack: string[] = [];
+  let roots = 0;
+  let i = 0;
+  const entityAt = (j: number) => {
+    ENTITY.lastIndex = j;
+    return ENTITY.test(s);
+  };
+  while (i < s.length) {
+    const lt = s.indexOf('<', i);
+    const text = s.slice(i, lt < 0 ? s.length : lt);
+    for (let a = text.indexOf('&'); a >= 0; a = text.indexOf('&', a + 1)) if (!entityAt(i + a)) return `bare & at ${i + a}`;
+    if (stack.length === 0 && text.trim() !== '') return `text outside the root element at ${i}`;
+    if (lt < 0) break;
+    i = lt;
+    const closeOf = (open: string, close: string, what: string): string | null => {
+      const e = s.indexOf(close, i + open.length);
+      if (e < 0) return `${what} at ${i} not closed`;
+      i = e + close.length;
+      return null;
+    };
+    if (s.startsWith('<![CDATA[', i)) {
+      if (stack.length === 0) return `CDATA outside the root element at ${i}`;
+      const r = closeOf('<![CDATA[', ']]>', 'CDATA');
+      if (r) return r;
+      continue;
+    }
+    if (s.startsWith('<!--', i)) {
+      const r = closeOf('<!--', '-->', 'comment');
+      if (r) return r;
+      continue;
+    }
+    if (s.startsWith('<?', i)) {
+      const r = closeOf('<?', '?>', 'processing instruction');
+      if (r) return r;
+      continue;
+    }
+    const closing = s[i + 1] === '/';
+    NAME.lastIndex = i + (closing ? 2 : 1);
+    const m = NAME.exec(s);
+    if (!m) return `< not starting a tag at ${i}`;
+    const name = m[0];
+    let j = NAME.lastIndex;
+    if (closing) {
+      while (/\s/.test(s[j] ?? '')) j++;
+      if (s[j] !== '>') return `bad closing tag </${name} at ${i}`;
+      const open = stack.pop();
+      if (open !== name) return `</${name}> at ${i} closes <${open ?? 'nothing'}>`;
+      i = j + 1;
+      continue;
+    }
+    const attrs = new Set<string>();
+    for (;;) {
+      const ws = j;
+      while (/\s/.test(s[j] ?? '')) j++;
+      if (s[j] === '>' || s.startsWith('/>', j)) break;
+      if (j === ws) return `tag <${name} at ${i}: attribute without space before it at ${j}`;
+      NAME.lastIndex = j;
+      const an = NAME.exec(s);
+      if (!an) return `tag <${name} at ${i}: bad attribute at ${j}`;
+      if (attrs.has(an[0])) return `tag <${name} at ${i}: attribute ${an[0]} twice`;
+      attrs.add(an[0]);
+      j = NAME.lastIndex;
+      while (/\s/.test(s[j] ?? '')) j++;
+      if (s[j] !== '=') return `tag <${name} at ${i}: attribute ${an[0]} without =`;
+      j++;
+      while (/\s/.test(s[j] ?? '')) j++;
+      const q = s[j];
+      if (q !== '"' && q !== "'") return `tag <${name} at ${i}: attribute ${an[0]} not quoted`;
+      const end = s.indexOf(q, j + 1);
+      if (end < 0) return `tag <${name} at ${i}: attribute ${an[0]} not closed`;
+      const v = s.slice(j + 1, end);
+      if (v.includes('<')) return `tag <${name} at ${i}: < in attribute ${an[0]}`;
+      for (let a = v.indexOf('&'); a >= 0; a = v.indexOf('&', a + 1)) if (!entityAt(j + 1 + a)) return `bare & in attribute ${an[0]} at ${j + 1 + a}`;
+      j = end + 1;
+    }
+    if (stack.length === 0 && ++roots > 1) return `second root element <${name}> at ${i}`;
+    if (s[j] === '>') stack.push(name);
+    i = j + (s[j] === '>' ? 1 : 2);
+  }
+  if (stack.length) return `<${stack[stack.length - 1]}> not closed`;
+  return roots === 1 ? null : 'no root element';
+}
+
+/** SVG: UTF-8 ending in a line end, well-formed XML with an <svg> root. */
+export function validateSvg(bytes: Uint8Array): string | null {
+  const t = validateText(bytes);
+  if (t) return t;
+  const s = utf8.decode(bytes);
+  if (!/^(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/.test(s)) return 'no <svg> root';
+  return xmlProblem(s);
+}
+
+/** HTML page: UTF-8 ending in a line end; every inline <svg> is well-formed XML (as the SVG output is). */
+export function validateHtml(bytes: Uint8Array): string | null {
+  const t = validateText(bytes);
+  if (t) return t;
+  const s = utf8.decode(bytes);
+  for (let a = s.indexOf('<svg'); a >= 0; a = s.indexOf('<svg', a + 1)) {
+    const e = s.indexOf('</svg>', a);
+    if (e < 0) return `<svg> at ${a} not closed`;
+    const r = xmlProblem(s.slice(a, e + 6));
+    if (r) return `inline svg at ${a}: ${r}`;
+    a = e;
+  }
+  return null;
+}
+
 /** The validator of each output format by name (formats without one get the text check). */
 export const VALIDATORS: Record<string, Validator> = {
   'chrome-json': validateChromeJson,
@@ -209,6 +330,8 @@ export const VALIDATORS: Record<string, Validator> = {
   folded: validateFolded,
   csv: validateCsv,
   top: validateText,
+  svg: validateSvg,
+  html: validateHtml,
 };
 
 export function validatorFor(output: string, binary: boolean): Validator | null {

@@ -115,11 +115,11 @@ export class Handlers {
         if (m.op === Op.IrqEntry) {
           const ev: TraceEvent = { kind: 'irq', phase: 'entry', ts: this.laneTime(e), cpu: e.cpu, tid: e.tid, irq: a.irq };
           if (a.name !== undefined) ev.name = String(a.name);
-          b.out.push(ev);
+          b.sink.push(ev);
         } else {
           const ev: TraceEvent = { kind: 'irq', phase: 'exit', ts: this.laneTime(e), cpu: e.cpu, tid: e.tid, irq: a.irq };
           if (a.ret !== undefined) ev.ret = a.ret === 'handled' ? 1 : a.ret === 'unhandled' ? 0 : Number(a.ret) || 0;
-          b.out.push(ev);
+          b.sink.push(ev);
         }
         return;
       }
@@ -127,7 +127,7 @@ export class Handlers {
       case Op.SoftirqExit: {
         const a = parseKv(e.rest);
         if (typeof a.vec !== 'number') return this.malformed(e, 'no vec');
-        b.out.push({ kind: 'softirq', phase: m.op === Op.SoftirqEntry ? 'entry' : 'exit', ts: this.laneTime(e), cpu: e.cpu, tid: e.tid, vec: a.vec });
+        b.sink.push({ kind: 'softirq', phase: m.op === Op.SoftirqEntry ? 'entry' : 'exit', ts: this.laneTime(e), cpu: e.cpu, tid: e.tid, vec: a.vec });
         return;
       }
       case Op.RawSysEnter: {
@@ -217,7 +217,7 @@ export class Handlers {
         const cpu = typeof a.cpu_id === 'number' ? a.cpu_id : e.cpu;
         if (typeof a.state !== 'number') return this.malformed(e, 'no state');
         const v = a.state === 4294967295 ? -1 : a.state;
-        b.out.push({ kind: 'counter', ts: e.ts, track: b.cpuLane(cpu, `CPU ${cpu} ${m.arg}`), name: m.arg!, value: v });
+        b.sink.push({ kind: 'counter', ts: e.ts, track: b.cpuLane(cpu, `CPU ${cpu} ${m.arg}`), name: m.arg!, value: v });
         return;
       }
       case Op.Marker: {
@@ -323,9 +323,9 @@ export class Handlers {
     const last = this.lastNext.get(e.cpu);
     if (last && last.tid !== f.prevPid) {
       this.report('ftrace-events.sched-mismatch', e.line, `CPU ${e.cpu}: switch from ${f.prevComm}:${f.prevPid}, but ${last.comm}:${last.tid} was switched in: a switch between them was synthesised`);
-      this.b.out.push({ kind: 'sched-switch', ts, cpu: e.cpu, prevTid: last.tid, prevComm: last.comm, prevPrio: 120, prevState: 0, nextTid: f.prevPid, nextComm: f.prevComm, nextPrio: f.prevPrio });
+      this.b.sink.push({ kind: 'sched-switch', ts, cpu: e.cpu, prevTid: last.tid, prevComm: last.comm, prevPrio: 120, prevState: 0, nextTid: f.prevPid, nextComm: f.prevComm, nextPrio: f.prevPrio });
     }
-    this.b.out.push({ kind: 'sched-switch', ts, cpu: e.cpu, prevTid: f.prevPid, prevComm: f.prevComm, prevPrio: f.prevPrio, prevState: state, nextTid: f.nextPid, nextComm: f.nextComm, nextPrio: f.nextPrio });
+    this.b.sink.push({ kind: 'sched-switch', ts, cpu: e.cpu, prevTid: f.prevPid, prevComm: f.prevComm, prevPrio: f.prevPrio, prevState: state, nextTid: f.nextPid, nextComm: f.nextComm, nextPrio: f.nextPrio });
     this.tasks.setComm(f.prevPid, f.prevComm, false);
     this.tasks.setComm(f.nextPid, f.nextComm, false);
     if (f.nextPid > 0) this.tasks.markExited(f.nextPid, false);
@@ -345,7 +345,7 @@ export class Handlers {
     const ctx = contextOf(e.flags);
     if (ctx) ev.context = ctx;
     ev.source = source;
-    this.b.out.push(ev);
+    this.b.sink.push(ev);
     this.tasks.setComm(f.pid, f.comm, false);
   }
 
@@ -359,7 +359,7 @@ export class Handlers {
       this.tasks.setPid(pid, pid);
       this.tasks.setProcess(pid, comm);
       this.tasks.setComm(pid, comm, false);
-      this.b.out.push(this.tasks.processEvent(pid, [{ tid: pid, name: this.tasks.comm(pid) || comm }]));
+      this.b.sink.push(this.tasks.processEvent(pid, [{ tid: pid, name: this.tasks.comm(pid) || comm }]));
     }
     this.instant(e, e.name, CAT.event, a);
   }

@@ -194,7 +194,7 @@ export class FtraceEventsParser implements InputParser {
     // A stack trace belongs to the event before it: its time.
     if (p.kind !== 'stack' || this.bareCount === 0) this.bareCount++;
     const h: EventHead = { kind: 'event', comm: '', pid: -1, tgid: -1, cpu: -1, flags: '', ts: this.bareCount * 1000, time: 'integer', fracDigits: 0, payload, layout: 'bare' };
-    if (this.events++ === 0) this.b.out.push(this.info());
+    if (this.events++ === 0) this.b.sink.push(this.info());
     this.layouts.add('bare');
     this.lastTs = h.ts;
     const lane = this.b.global('ftrace events (no context)');
@@ -228,7 +228,7 @@ export class FtraceEventsParser implements InputParser {
 
   private event(h: EventHead, no: number, raw: string) {
     // What the headers said, before the first event (Perfetto's uname packet needs the release).
-    if (this.events++ === 0) this.b.out.push(this.info());
+    if (this.events++ === 0) this.b.sink.push(this.info());
     this.layouts.add(h.layout);
     this.times.add(h.time);
     if (Number.isNaN(this.keyed.firstTs)) this.keyed.firstTs = h.ts;
@@ -352,7 +352,7 @@ export class FtraceEventsParser implements InputParser {
     };
     this.taskOf(s, h);
     if (bl.fn?.args) s.args = bl.fn.args;
-    this.b.out.push(s);
+    this.b.sink.push(s);
   }
 
   private flushFn(cpu: number) {
@@ -380,7 +380,7 @@ export class FtraceEventsParser implements InputParser {
     if (f.parent !== undefined) args.parent = f.parent;
     if (h.flags) args.flags = h.flags;
     if (Object.keys(args).length) s.args = args;
-    this.b.out.push(s);
+    this.b.sink.push(s);
   }
 
   /** The CPU, process, thread and comm of a sample, when its line printed a task. */

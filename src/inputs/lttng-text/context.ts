@@ -103,7 +103,7 @@ export class Context {
 
   /** A `process` event with what is known of it. */
   emitProcess(pid: number, threads: { tid: number; name: string }[]): void {
-    this.b.out.push(this.tasks.processEvent(pid, threads));
+    this.b.sink.push(this.tasks.processEvent(pid, threads));
   }
 }
 

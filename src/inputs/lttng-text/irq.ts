@@ -27,7 +27,7 @@ export function onIrqEntry(cx: Context, r: LttngRecord, dom: Domain, cpu: number
   const e: TraceEvent = { kind: 'irq', phase: 'entry', ts: cx.laneTime(cs, r.ts), cpu, tid: cx.current(cpu), irq };
   const name = textOf(p.name);
   if (name !== undefined) e.name = name;
-  cx.b.out.push(e);
+  cx.b.sink.push(e);
 }
 
 export function onIrqExit(cx: Context, r: LttngRecord, dom: Domain, cpu: number): void {
@@ -47,7 +47,7 @@ export function onIrqExit(cx: Context, r: LttngRecord, dom: Domain, cpu: number)
   const e: TraceEvent = { kind: 'irq', phase: 'exit', ts: cx.laneTime(cs, r.ts), cpu, tid: cx.current(cpu), irq };
   const ret = intOf(p.ret);
   if (Number.isFinite(ret)) e.ret = ret;
-  cx.b.out.push(e);
+  cx.b.sink.push(e);
 }
 
 export function onSoftirqEntry(cx: Context, r: LttngRecord, dom: Domain, cpu: number): void {
@@ -63,7 +63,7 @@ export function onSoftirqEntry(cx: Context, r: LttngRecord, dom: Domain, cpu: nu
     return;
   }
   cs.softirqOpen.push({ line: r.line, n: vec });
-  cx.b.out.push({ kind: 'softirq', phase: 'entry', ts: cx.laneTime(cs, r.ts), cpu, tid: cx.current(cpu), vec });
+  cx.b.sink.push({ kind: 'softirq', phase: 'entry', ts: cx.laneTime(cs, r.ts), cpu, tid: cx.current(cpu), vec });
 }
 
 export function onSoftirqExit(cx: Context, r: LttngRecord, dom: Domain, cpu: number): void {
@@ -79,7 +79,7 @@ export function onSoftirqExit(cx: Context, r: LttngRecord, dom: Domain, cpu: num
     return;
   }
   cs.softirqOpen.pop();
-  cx.b.out.push({ kind: 'softirq', phase: 'exit', ts: cx.laneTime(cs, r.ts), cpu, tid: cx.current(cpu), vec });
+  cx.b.sink.push({ kind: 'softirq', phase: 'exit', ts: cx.laneTime(cs, r.ts), cpu, tid: cx.current(cpu), vec });
 }
 
 /** irq and softirq handlers still running when the trace ended close at its last time. */
@@ -89,12 +89,12 @@ export function closeInterrupts(cx: Context): void {
     while (cs.softirqOpen.length) {
       const o = cs.softirqOpen.pop()!;
       cx.report('lttng-text.unclosed-entry', o.line, `softirq on CPU ${cs.cpu} has no exit: closed at the last time of the trace`);
-      cx.b.out.push({ kind: 'softirq', phase: 'exit', ts, cpu: cs.cpu, tid: cx.current(cs.cpu), vec: o.n });
+      cx.b.sink.push({ kind: 'softirq', phase: 'exit', ts, cpu: cs.cpu, tid: cx.current(cs.cpu), vec: o.n });
     }
     while (cs.irqOpen.length) {
       const o = cs.irqOpen.pop()!;
       cx.report('lttng-text.unclosed-entry', o.line, `IRQ ${o.n} on CPU ${cs.cpu} has no exit: closed at the last time of the trace`);
-      cx.b.out.push({ kind: 'irq', phase: 'exit', ts, cpu: cs.cpu, tid: cx.current(cs.cpu), irq: o.n });
+      cx.b.sink.push({ kind: 'irq', phase: 'exit', ts, cpu: cs.cpu, tid: cx.current(cs.cpu), irq: o.n });
     }
   }
 }

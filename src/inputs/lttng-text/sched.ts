@@ -40,7 +40,7 @@ export function onSwitch(cx: Context, r: LttngRecord, dom: Domain, anyCpu: numbe
   if (cs.lastNext >= 0 && cs.lastNext !== prevTid) {
     // Events were lost: switch in the task this one takes over from, at the same time.
     cx.report('lttng-text.sched-mismatch', r.line, `CPU ${cpu}: switch from ${prevComm}:${prevTid}, but ${cs.comm}:${cs.lastNext} was switched in: a switch between them was synthesised`);
-    cx.b.out.push({
+    cx.b.sink.push({
       kind: 'sched-switch',
       ts,
       cpu,
@@ -54,7 +54,7 @@ export function onSwitch(cx: Context, r: LttngRecord, dom: Domain, anyCpu: numbe
     });
   }
   const nextPrio = prio(p.next_prio);
-  cx.b.out.push({ kind: 'sched-switch', ts, cpu, prevTid, prevComm, prevPrio, prevState, nextTid, nextComm, nextPrio });
+  cx.b.sink.push({ kind: 'sched-switch', ts, cpu, prevTid, prevComm, prevPrio, prevState, nextTid, nextComm, nextPrio });
   // A switched-in tid that had exited was reused.
   if (nextTid > 0) cx.tasks.markExited(nextTid, false);
   cx.setComm(prevTid, prevComm);
@@ -87,7 +87,7 @@ function wake(cx: Context, r: LttngRecord, dom: Domain, cpu: number, source: 'wa
   const waker = dom === 'perf' ? intOf(p.perf_tid) : cx.tasks.current(cpu);
   if (Number.isFinite(waker) && waker >= 0) e.wakerTid = waker;
   e.source = source;
-  cx.b.out.push(e);
+  cx.b.sink.push(e);
   cx.setComm(tid, comm);
 }
 

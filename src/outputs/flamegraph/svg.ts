@@ -12,8 +12,15 @@ export const GEOMETRY = { width: 1200, frameHeight: 16, fontSize: 12, charWidth:
 /** FlameGraph's default `--minwidth`: 0.1 px. */
 export const DEFAULT_MIN_WIDTH_PX = 0.1;
 
+/**
+ * Text for an XML attribute or element. XML 1.0 allows no C0 control but tab, LF and CR, nor
+ * U+FFFE/U+FFFF, not even as character references (a viewer refuses the whole SVG): those are
+ * drawn as U+FFFD, as invalid UTF-8 is.
+ */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+  return s.replace(/[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '\ufffd',
+  );
 }
 
 /** 1234567 → `1,234,567` (FlameGraph's thousands separators); fractions keep up to 3 digits. */
