@@ -19,11 +19,12 @@ export function lineText(b: ByteLines, k: number): string {
 export function batchTexts(b: ByteLines): string[] {
   if (b.texts) return b.texts;
   const out: string[] = new Array<string>(b.count);
-  if (b.count === 0) return out;
-  const base = b.starts[0]!;
-  // One decode for the batch (ASCII: latin1 is exact), lines are slices of it.
-  const all = asBuffer(b.buf).toString('latin1', base, b.ends[b.count - 1]!);
-  for (let k = 0; k < b.count; k++) out[k] = all.slice(b.starts[k]! - base, b.ends[k]! - base);
+  const buf = asBuffer(b.buf);
+  // One string per line (ASCII: latin1 is exact), never slices of one string for the batch: a
+  // piece a parser keeps (a frame name, a comm, a cached line) would pin the whole read with it,
+  // so every read would live as long as the longest-kept piece and be promoted to the old
+  // generation, where it piles up as garbage until a full collection.
+  for (let k = 0; k < b.count; k++) out[k] = buf.toString('latin1', b.starts[k]!, b.ends[k]!);
   return out;
 }
 
