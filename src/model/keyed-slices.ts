@@ -52,6 +52,11 @@ export class KeyedSlices {
     this.b.begin(track, ts, name, cat, line, args);
   }
 
+  /** Whether a slice of `cat` with `key` is open on `track`. */
+  isOpen(track: number, cat: string, key: string): boolean {
+    return this.stacks.get(track)?.some((o) => o.cat === cat && o.key === key) ?? false;
+  }
+
   top(track: number): OpenSlice | undefined {
     const st = this.stacks.get(track);
     return st && st.length ? st[st.length - 1] : undefined;

@@ -15,7 +15,7 @@ import type { SliceBuilder } from '../../model/slices.js';
 import type { TaskTable } from '../../model/tasks.js';
 import { kernelState, parseBlock, parseKv, parseSwitch, parseSyscallArgs, parseWakeup, type SwitchFields, type WakeFields } from './fields.js';
 import type { RawEntry } from './raw.js';
-import type { KeyedSlices } from './lanes.js';
+import type { KeyedSlices } from '../../model/keyed-slices.js';
 import { contextOf, type Meaning, Op } from './meaning.js';
 import { x86_64Syscall } from './syscalls-x86_64.js';
 
@@ -190,7 +190,7 @@ export class Handlers {
       case Op.BlockIssue: {
         const r = parseBlock(e.rest);
         if (!r) return this.malformed(e, 'not `maj,min rwbs bytes (cmd) sector + count [comm]`');
-        this.keyed.blockIssue(r.dev, r.sector, e.ts, r.rwbs, e.line, r.args);
+        this.keyed.blockIssue(r.dev, r.dev, r.sector, e.ts, r.rwbs, e.line, r.args);
         return;
       }
       case Op.BlockComplete: {

@@ -20,7 +20,7 @@ import type { InputParser, ParseContext } from '../types.js';
 import { classify, parseKv, parseSyscall, symbol } from './fields.js';
 import { type Ev, Handlers } from './handlers.js';
 import { GraphLines, isGraphBody } from './graph.js';
-import { KeyedSlices } from './lanes.js';
+import { KeyedSlices } from '../../model/keyed-slices.js';
 import { type EventHead, tokenizeLine } from './line.js';
 import { type Meaning, meaningOf, Op } from './meaning.js';
 import { Probes } from './probes.js';
@@ -48,11 +48,16 @@ interface PendingFn {
   args?: Args;
 }
 
+
+/** The codes keyed slices report in this input. */
+const KEYED_CODES = { unmatchedExit: 'ftrace-events.unmatched-exit', lostExit: 'ftrace-events.lost-exit' } as const;
 export class FtraceEventsParser implements InputParser {
   private readonly b: SliceBuilder;
   private readonly report: Report;
   private readonly tasks: TaskTable;
   private readonly keyed: KeyedSlices;
+  /** Time of the first event: an exit without entry began before it. */
+  private firstTs = NaN;
   private readonly handlers: Handlers;
   private readonly probes: Probes;
   private readonly stacks: StackBuilder;
@@ -84,7 +89,7 @@ export class FtraceEventsParser implements InputParser {
       timeBackwards: 'ftrace-events.time-backwards',
     });
     this.tasks = new TaskTable(this.b);
-    this.keyed = new KeyedSlices(this.b, this.report);
+    this.keyed = new KeyedSlices(this.b, this.report, KEYED_CODES, () => this.firstTs);
     this.handlers = new Handlers(this.b, this.tasks, this.keyed, this.report);
     this.probes = new Probes(this.b, this.keyed, this.report);
     this.stacks = new StackBuilder(ctx.options);
@@ -231,7 +236,7 @@ export class FtraceEventsParser implements InputParser {
     if (this.events++ === 0) this.b.sink.push(this.info());
     this.layouts.add(h.layout);
     this.times.add(h.time);
-    if (Number.isNaN(this.keyed.firstTs)) this.keyed.firstTs = h.ts;
+    if (Number.isNaN(this.firstTs)) this.firstTs = h.ts;
     this.lastTs = h.ts;
     const c0 = h.payload.charCodeAt(0);
     if (h.layout === 'raw' || h.layout === 'hex' || (c0 >= 48 && c0 <= 57)) {

@@ -20,7 +20,7 @@ import { CAT } from '../../model/events.js';
 import type { SliceBuilder } from '../../model/slices.js';
 import { parseKv } from './fields.js';
 import type { Ev } from './handlers.js';
-import type { KeyedSlices } from './lanes.js';
+import type { KeyedSlices } from '../../model/keyed-slices.js';
 
 export type ProbeHit = { kind: 'entry'; func: string; site: string; offset: number; args: Args } | { kind: 'return'; func: string; caller: string; args: Args };
 
