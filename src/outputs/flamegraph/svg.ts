@@ -91,6 +91,12 @@ export function renderSvg(doc: SvgDoc): string {
     `<text class="tb-matched" x="${W - G.xpad}" y="${H - G.ypad2 / 2}" text-anchor="end"> </text>\n`,
   );
   if (doc.decorations) parts.push(doc.decorations);
+  if (doc.frames.every((f) => f.weight === 0)) {
+    // An input with events but no stacks or calls: say so rather than draw a blank graph.
+    parts.push(
+      `<text class="tb-empty" x="${W / 2}" y="${Math.max(H / 2, G.fontSize * 5)}" text-anchor="middle">No call stacks or function calls in this input: nothing to draw.</text>\n`,
+    );
+  }
   parts.push('<g class="frames">\n');
   for (const f of doc.frames) {
     const label = fitLabel(f.name, f.w);

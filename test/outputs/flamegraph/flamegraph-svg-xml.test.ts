@@ -24,3 +24,18 @@ describe('flame graph SVG stays XML', () => {
     expect(svg).toContain('leaf.const7rop.0+0\ufffd1d');
   });
 });
+
+describe('a flame graph of an input with no stacks', () => {
+  it('says there is nothing to draw instead of drawing a blank graph', async () => {
+    const text = [
+      '# tracer: nop',
+      '          <idle>-0     [000] d..2.   100.000001: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=a next_pid=5 next_prio=120',
+      '               a-5     [000] d..2.   100.000009: sched_switch: prev_comm=a prev_pid=5 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120',
+      '',
+    ].join('\n');
+    const r = await convert({ input: new TextEncoder().encode(text), to: 'svg' });
+    const svg = new TextDecoder().decode(r.output);
+    expect(svg).toContain('nothing to draw');
+    expect(svg).not.toMatch(/data-w="[1-9]/);
+  });
+});
