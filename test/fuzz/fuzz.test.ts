@@ -76,6 +76,11 @@ describe('cases the fuzzer found, minimised (test/fixtures/fuzz/<input>-*.txt)',
     for (const o of outputs) {
       const r = await convert({ input: path.join(dir, f), from: input.name, to: o.name });
       expect(validatorFor(o.name, o.binary)?.(r.output!) ?? null, o.name).toBeNull();
+      // Whatever the read size (lines cut between reads take the general path), the same bytes.
+      for (const chunkSize of [1, 7, 64, 1391]) {
+        const again = await convert({ input: path.join(dir, f), from: input.name, to: o.name, chunkSize });
+        expect(Buffer.from(again.output!).equals(Buffer.from(r.output!)), `${o.name}, read size ${chunkSize}`).toBe(true);
+      }
     }
   });
 });

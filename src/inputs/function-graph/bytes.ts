@@ -270,6 +270,8 @@ export function tokenizeBytes(buf: Uint8Array, start: number, end: number, lineN
   }
   if (buf[j] !== 41 /* ) */) return traceCmd(buf, start, end, lineNo, st, l, names, comms);
   const cpu = parseScaledBytes(buf, 0, i, j);
+  // Beyond 2^53: the general path reads it (as a number the guard then maps), as it always does.
+  if (Number.isNaN(cpu)) return false;
   i = j + 1;
   while (i < end && buf[i] === SP) i++;
   // Optional task column (`kt-work-406   |`).
@@ -334,6 +336,7 @@ function traceCmd(buf: Uint8Array, start: number, end: number, lineNo: number, s
   let d = dash + 1;
   while (isDigit(buf[d]!)) d++;
   const pid = parseScaledBytes(buf, 0, dash + 1, d);
+  if (Number.isNaN(pid)) return false;
   i = d;
   while (i < end && buf[i] === SP) i++;
   if (buf[i] !== 91 /* [ */) return false;
@@ -341,6 +344,7 @@ function traceCmd(buf: Uint8Array, start: number, end: number, lineNo: number, s
   while (j < end && isDigit(buf[j]!)) j++;
   if (j === i + 1 || buf[j] !== 93 /* ] */) return false;
   const cpu = parseScaledBytes(buf, 0, i + 1, j);
+  if (Number.isNaN(cpu)) return false;
   i = j + 1;
   if (buf[i] !== SP) return false;
   while (i < end && buf[i] === SP) i++;
