@@ -224,14 +224,14 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   return report;
 }
 
-/** The first `count` cases fuzz() makes for one input with this seed (for checks done elsewhere). */
-export function mutatedCases(seed: number, input: string, count: number, samplesDir: string): { bytes: Uint8Array; applied: string[]; sample: string; chunk: number }[] {
+/** `count` cases fuzz() makes for one input with this seed, from case `first` (for checks done elsewhere, and to replay one case). */
+export function mutatedCases(seed: number, input: string, count: number, samplesDir: string, first = 0): { bytes: Uint8Array; applied: string[]; sample: string; chunk: number }[] {
   const ai = inputs.findIndex((a) => a.name === input);
   const own = samplesFor(input, samplesDir);
   const data = own.map((p) => new Uint8Array(fs.readFileSync(p)));
   const foreign = foreignLines(input, samplesDir);
   const out: { bytes: Uint8Array; applied: string[]; sample: string; chunk: number }[] = [];
-  for (let c = 0; c < count && data.length; c++) {
+  for (let c = first; c < first + count && data.length; c++) {
     const m = makeCase(seed, ai, c, data, { foreign });
     out.push({ bytes: m.bytes, applied: m.applied, sample: path.basename(own[m.si]!), chunk: m.chunk });
   }

@@ -175,3 +175,25 @@ describe('CPU numbers the trace processor accepts', () => {
     expect(validatePerfetto(pb.out)).toBeNull();
   });
 });
+
+describe('long lines cost their length, not its square', () => {
+  // Fuzz case 35252 (seed 1): a context-switch banner repeated into a line of 1 MiB took over a
+  // minute per output, the two lazy groups of the banner's pattern trying every `=>`. The
+  // timeout below is a hang guard (a linear pass takes well under a second), not a speed goal.
+  const banner = ' 0)   kworker-51     =>    bash-1507 ';
+  const long = banner.repeat(Math.floor(1_000_000 / banner.length));
+  it('a 1 MB line of repeated function_graph switch banners is text, not a switch', { timeout: 20_000 }, async () => {
+    // Line 4 ends like a banner (it was read as one switch); line 5 does not (it was the slow one).
+    const text = ['# tracer: function_graph', '#', ' 0)               |  f() {', long, `${long}x`, ' 0)   0.500 us    |  }', ''].join('\n');
+    const r = await run(new TextEncoder().encode(text), 'csv', { from: 'function-graph' });
+    expect(r.diags.filter((d) => d.line === 4 || d.line === 5).map((d) => d.code)).toEqual(['function-graph.skipped-text', 'function-graph.skipped-text']);
+    expect(r.text.split('\r\n').filter((l) => l.includes('=>'))).toEqual([]);
+    expect(validateCsv(r.out)).toBeNull();
+  });
+  it('the same line inside ftrace event text is not taken for a function_graph banner', { timeout: 20_000 }, async () => {
+    const ev = '            bash-10  [000] d..2.   100.000001: sched_switch: prev_comm=bash prev_pid=10 prev_prio=120 prev_state=S ==> next_comm=cat next_pid=11 next_prio=120';
+    const r = await run(new TextEncoder().encode(['# tracer: nop', ev, long, ''].join('\n')), 'csv', { from: 'ftrace-events' });
+    expect(r.diags.some((d) => d.line === 3)).toBe(true);
+    expect(validateCsv(r.out)).toBeNull();
+  });
+});

@@ -14,11 +14,15 @@ export const GRAPH_TRACK_BASE = 1 << 20;
 
 const RE_GRAPH_BODY = /(?:\d+\)|\bus)\s.*\|\s+(?:[\w.$]+.*\(.*\)\s*(?:\{|;)|\}|\/\*)/;
 
-/** Context-switch banners, their rules and overrun lines. */
+/**
+ * Context-switch banners, their rules and overrun lines: short lines (comms are at most 15
+ * characters), so longer ones are not tried (the two `.*` would cost the length squared).
+ */
 const RE_GRAPH_OTHER = /^\s*(?:(?:\d+\)\s+)?\S.*-\d+\s+=>\s+\S.*-\d+\s*|-{20,}\s*|\(Overruns:\s*\d+\)\s*)$/;
+const MAX_OTHER_LINE = 256;
 
 /** A tracefs function_graph body line (`CPU) dur | func() {`, `| }`, a `|` comment line). */
-export const isGraphBody = (raw: string) => (raw.indexOf('|') !== -1 && RE_GRAPH_BODY.test(raw)) || RE_GRAPH_OTHER.test(raw);
+export const isGraphBody = (raw: string) => (raw.indexOf('|') !== -1 && RE_GRAPH_BODY.test(raw)) || (raw.length <= MAX_OTHER_LINE && RE_GRAPH_OTHER.test(raw));
 
 export class GraphLines {
   private parser: InputParser | undefined;

@@ -19,6 +19,7 @@ const RE_ABSTIME = /^\s*(\d+\.\d+)\s*$/;
 const RE_RELTIME = /^\s*\d+\s*us\s*$/;
 const RE_FLAGS = /^\s*[.a-zA-Z0-9]{4,6}\s*$/;
 const RE_SWITCH = /^\s*(?:(\d+)\)\s+)?(\S.*?-\d+)\s+=>\s+(\S.*?-\d+)\s*$/;
+const MAX_SWITCH_LINE = 256;
 const RE_OVERRUN = /^\s*\(Overruns:\s*(\d+)\)\s*$/;
 const RE_RULE = /^\s*-{20,}\s*$/;
 const RE_NOBAR = /^\s*(?:(\d+\.\d+)\s+)?(\d+)\)\s(.*)$/;
@@ -86,7 +87,9 @@ export function tokenizeGeneral(raw: string, lineNo: number, st: TokenizeState):
 
   if (bar === -1) {
     if (RE_RULE.test(s)) return { kind: 'rule' };
-    const sw = RE_SWITCH.exec(s);
+    // The kernel prints `CPU) comm-pid => comm-pid` with comms of at most 15 characters: a
+    // longer line is not one (and the two lazy groups would cost its length squared).
+    const sw = s.length <= MAX_SWITCH_LINE ? RE_SWITCH.exec(s) : null;
     if (sw) return { kind: 'switch', cpu: sw[1] !== undefined ? Number(sw[1]) : st.lastCpu, from: sw[2]!, to: sw[3]! };
     const ov = RE_OVERRUN.exec(s);
     if (ov) return { kind: 'overrun', count: Number(ov[1]) };
