@@ -6,48 +6,124 @@
  *
  * A synthesised enclosing slice (an exit whose entry is not in the trace) arrives after the calls
  * it encloses, which were folded as outermost calls. The timelines draw those calls under it, so
- * the folded paths must too. Each track therefore keeps its latest outermost calls apart, each
- * under an anchor of its own (a node with no name), until `RECENT` newer ones have begun; then it
- * is merged into the track's settled calls. An enclosing slice takes the recent calls that began
- * at or after its start, or every call of the track since the last such slice when it began
- * before all of them. Only an enclosing slice that starts among more than `RECENT` calls and
- * after the track's first leaves the older ones where they are.
+ * the folded paths must too. Every outermost call goes straight under its track's root, and each
+ * track keeps a log of the weights added for its latest `RECENT` outermost calls (node, weight),
+ * at most `LOG_MAX` of them. An enclosing slice takes the recent calls that began at or after its
+ * start: their logged weights are taken off their nodes and put on the same paths under it. When
+ * it began before all of the track's calls, it takes the whole track (the root's children move
+ * under it). Only an enclosing slice that starts among calls older than the log and after the
+ * track's first leaves those older calls where they are.
  *
- * Memory: nodes freed by merges are reused, so it grows with the distinct paths of each track
- * (plus the recent calls' own nodes), never with the number of calls. Nothing recurses over
- * the depth of the input.
+ * Memory: the trie grows with the distinct paths of each track, never with the number of calls;
+ * the logs are bounded. Nothing recurses over the depth of the input.
  */
 import { NameTable, NodeTable } from './folded-nodes.js';
 
-/** Outermost calls per track kept apart, so an enclosing slice can still take them. */
+/** Outermost calls per track an enclosing slice can still take. */
 const RECENT = 256;
+/** Weights logged per track for them (a call past it cannot be taken). */
+const LOG_MAX = 1 << 18;
 
-interface Segment {
-  anchor: number;
-  /** Start of its first outermost call. */
-  first: number;
-}
+/** One track's root and the log of its recent outermost calls. */
+export class TrackPaths {
+  /** Start of the first call that left the log (can no longer be taken alone). */
+  settledFirst = Infinity;
+  /** Recent outermost calls, oldest first from `head`: start and first log entry. */
+  readonly firsts: number[] = [];
+  readonly ats: number[] = [];
+  head = 0;
+  logNode = new Int32Array(256);
+  logWeight = new Float64Array(256);
+  logLen = 0;
+  /** False while the current outermost call outgrew the log. */
+  logging = true;
 
-interface TrackRoots {
-  settled: number;
-  settledFirst: number;
-  recent: Segment[];
+  constructor(public root: number) {}
+
+  get recent(): number {
+    return this.firsts.length - this.head;
+  }
+
+  /** Drops the oldest recent call (it stays where it is, under the root). */
+  settleOldest(): void {
+    this.settledFirst = Math.min(this.settledFirst, this.firsts[this.head]!);
+    this.head++;
+    if (this.head >= RECENT) {
+      // Drop the settled calls' entries and the list's dead front, in one move.
+      const from = this.head < this.firsts.length ? this.ats[this.head]! : this.logLen;
+      this.logNode.copyWithin(0, from, this.logLen);
+      this.logWeight.copyWithin(0, from, this.logLen);
+      this.logLen -= from;
+      this.firsts.splice(0, this.head);
+      this.ats.splice(0, this.head);
+      for (let i = 0; i < this.ats.length; i++) this.ats[i]! -= from;
+      this.head = 0;
+    }
+  }
+
+  /** Every recent call settled and the log emptied (the current call is no longer logged). */
+  settleAll(): void {
+    while (this.recent > 0) this.settleOldest();
+    this.firsts.length = this.ats.length = this.head = 0;
+    this.logLen = 0;
+  }
+
+  log(node: number, w: number): void {
+    if (!this.logging || this.recent === 0) return;
+    if (this.logLen === this.logNode.length) {
+      if (this.logLen >= LOG_MAX) {
+        // The log is full: the older calls settle; if the current one alone fills it, it too.
+        if (this.recent > 1) {
+          while (this.recent > 1) this.settleOldest();
+          this.compact();
+        }
+        if (this.logLen >= LOG_MAX) {
+          this.settleAll();
+          this.logging = false;
+          return;
+        }
+      } else {
+        const n = new Int32Array(this.logLen * 2);
+        n.set(this.logNode);
+        this.logNode = n;
+        const w2 = new Float64Array(this.logLen * 2);
+        w2.set(this.logWeight);
+        this.logWeight = w2;
+      }
+    }
+    this.logNode[this.logLen] = node;
+    this.logWeight[this.logLen++] = w;
+  }
+
+  /** Moves the log's live part (from the oldest recent call) to its front. */
+  private compact(): void {
+    const from = this.recent > 0 ? this.ats[this.head]! : this.logLen;
+    if (from === 0) return;
+    this.logNode.copyWithin(0, from, this.logLen);
+    this.logWeight.copyWithin(0, from, this.logLen);
+    this.logLen -= from;
+    this.firsts.splice(0, this.head);
+    this.ats.splice(0, this.head);
+    for (let i = 0; i < this.ats.length; i++) this.ats[i]! -= from;
+    this.head = 0;
+  }
 }
 
 export class TimedPaths {
   readonly names = new NameTable();
   private nodes = new NodeTable();
-  private readonly tracks = new Map<number, TrackRoots>();
+  private readonly tracks = new Map<number, TrackPaths>();
   /** The merged paths, once asked for (the per-track table is dropped then: the input has ended). */
   private done: MergedPaths | undefined;
 
-  constructor() {
+  constructor(private readonly recentMax = RECENT) {
     this.nodes.add(-1, 0, false);
   }
 
-  /** Adds to a node's weight (ns for self/total, or a count). */
-  addWeight(node: number, w: number): void {
+  /** Adds to a node's weight (ns for self/total, or a count), logged for the track's recent calls. */
+  addWeight(t: TrackPaths, node: number, w: number): void {
     this.nodes.weight[node]! += w;
+    t.log(node, w);
   }
 
   /** The child of `node` named by the interned name `name` (`names.id`). */
@@ -59,51 +135,70 @@ export class TimedPaths {
     return this.nodes.add(0, 0, false);
   }
 
-  private roots(track: number): TrackRoots {
+  /** The paths of one track (made on first use). */
+  track(track: number): TrackPaths {
     let t = this.tracks.get(track);
-    if (!t) this.tracks.set(track, (t = { settled: this.anchor(), settledFirst: Infinity, recent: [] }));
+    if (!t) this.tracks.set(track, (t = new TrackPaths(this.anchor())));
     return t;
   }
 
-  /** The node of an outermost call of `track` named `name` beginning at `ts`. */
-  outermost(track: number, name: number, ts: number): number {
-    const t = this.roots(track);
-    const seg = { anchor: this.anchor(), first: ts };
-    t.recent.push(seg);
-    if (t.recent.length > RECENT) {
-      const old = t.recent.shift()!;
-      t.settledFirst = Math.min(t.settledFirst, old.first);
-      this.nodes.mergeChildren(t.settled, old.anchor);
-    }
-    return this.child(seg.anchor, name);
+  /** The node of an outermost call of track `t` named `name` beginning at `ts`. */
+  outermost(t: TrackPaths, name: number, ts: number): number {
+    this.recentCall(t, ts);
+    return this.child(t.root, name);
+  }
+
+  private recentCall(t: TrackPaths, ts: number) {
+    if (t.recent >= this.recentMax) t.settleOldest();
+    t.firsts.push(ts);
+    t.ats.push(t.logLen);
+    t.logging = true;
   }
 
   /**
-   * The node of a synthesised enclosing slice of `track` beginning at `start`: the outermost
+   * The node of a synthesised enclosing slice of track `t` beginning at `start`: the outermost
    * calls that began at or after it become its children.
    */
-  enclosing(track: number, name: number, start: number): number {
-    const t = this.roots(track);
-    const seg = { anchor: this.anchor(), first: start };
-    const node = this.child(seg.anchor, name);
-    let from = t.recent.length;
-    if (start <= t.settledFirst && (t.recent.length === 0 || start <= t.recent[0]!.first)) {
-      this.nodes.mergeChildren(node, t.settled);
-      t.settled = this.anchor();
+  enclosing(t: TrackPaths, name: number, start: number): number {
+    const nodes = this.nodes;
+    if (start <= t.settledFirst && (t.recent === 0 || start <= t.firsts[t.head]!)) {
+      // Before every call of the track: all of them move under it (ids kept: it has no children yet).
+      const root = this.anchor();
+      const node = this.child(root, name);
+      nodes.mergeChildren(node, t.root);
+      t.root = root;
+      t.settleAll();
       t.settledFirst = Infinity;
-      from = 0;
-    } else {
-      while (from > 0 && t.recent[from - 1]!.first >= start) from--;
+      this.recentCall(t, start);
+      return node;
     }
-    for (let i = from; i < t.recent.length; i++) this.nodes.mergeChildren(node, t.recent[i]!.anchor);
-    t.recent.length = from;
-    t.recent.push(seg);
+    let from = t.firsts.length;
+    while (from > t.head && t.firsts[from - 1]! >= start) from--;
+    const at = from < t.firsts.length ? t.ats[from]! : t.logLen;
+    const n = t.logLen - at;
+    // The taken calls' weights, with their paths below the root (names, outermost first).
+    const moved: { names: number[]; w: number }[] = [];
+    for (let i = at; i < at + n; i++) {
+      const names: number[] = [];
+      for (let k = t.logNode[i]!; k !== t.root; k = nodes.parent[k]!) names.push(nodes.name[k]!);
+      moved.push({ names: names.reverse(), w: t.logWeight[i]! });
+      nodes.weight[t.logNode[i]!]! -= t.logWeight[i]!;
+    }
+    t.firsts.length = t.ats.length = from;
+    t.logLen = at;
+    this.recentCall(t, start);
+    const node = this.child(t.root, name);
+    for (const m of moved) {
+      let k = node;
+      for (const nm of m.names) k = this.child(k, nm);
+      this.addWeight(t, k, m.w);
+    }
     return node;
   }
 
   /**
-   * Every path of every track merged into one trie (anchors and tracks dropped, weights summed
-   * per path), ready to be walked in sorted order.
+   * Every path of every track merged into one trie (tracks dropped, weights summed per path),
+   * ready to be walked in sorted order.
    */
   merged(): MergedPaths {
     if (this.done) return this.done;
@@ -112,10 +207,7 @@ export class TimedPaths {
     while (cap <= src.live) cap *= 2;
     const m = new MergedPaths(this.names, cap);
     const work: number[] = [];
-    for (const t of this.tracks.values()) {
-      work.push(t.settled, 0);
-      for (const s of t.recent) work.push(s.anchor, 0);
-    }
+    for (const t of this.tracks.values()) work.push(t.root, 0);
     while (work.length) {
       const into = work.pop()!;
       const n = work.pop()!;

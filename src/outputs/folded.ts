@@ -15,7 +15,7 @@ import { isSynthesizedName } from '../model/slices.js';
 import { CAT } from '../model/events.js';
 import { plainInteger } from '../model/time.js';
 import { frameLabel } from './common.js';
-import { TimedPaths } from './folded-paths.js';
+import { TimedPaths, type TrackPaths } from './folded-paths.js';
 import type { FoldedWeight, OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 const FOLDED_CATS = new Set<string>([CAT.function, CAT.syscall]);
@@ -91,8 +91,8 @@ export type FrameKind = 'kernel' | 'module' | 'user' | 'synthesized' | 'unreliab
 export class FoldedStacks {
   /** Call paths of slices, weighted in ns (self/total) or calls. */
   private readonly paths = new TimedPaths();
-  /** Per track: the path node of each open frame. */
-  private readonly stacks = new Map<number, number[]>();
+  /** Per track: the path node of each open frame, and the track's paths. */
+  private readonly stacks = new Map<number, { open: number[]; paths: TrackPaths }>();
   /** path → weight of stack samples. */
   private readonly counted = new Map<string, number>();
   /** Summed periods of profiler samples, by path. */
@@ -120,8 +120,9 @@ export class FoldedStacks {
     for (const e of events) {
       if (e.kind === 'begin') {
         if (!FOLDED_CATS.has(e.cat)) continue;
-        let st = this.stacks.get(e.track);
-        if (!st) this.stacks.set(e.track, (st = []));
+        let ts = this.stacks.get(e.track);
+        if (!ts) this.stacks.set(e.track, (ts = { open: [], paths: this.paths.track(e.track) }));
+        const st = ts.open;
         let nm = this.names.get(e.name);
         if (nm === undefined) {
           const tok = token(e.name);
@@ -134,15 +135,15 @@ export class FoldedStacks {
         else if (this.info?.format === 'lttng-text' && e.cat === CAT.function) this.kind(nm.tok, 'user');
         else if (nm.module) this.kind(nm.tok, 'module');
         if (st.length > 0) st.push(this.paths.child(st[st.length - 1]!, nm.id));
-        else if (nm.synthesized) st.push(this.paths.enclosing(e.track, nm.id, e.ts));
-        else st.push(this.paths.outermost(e.track, nm.id, e.ts));
+        else if (nm.synthesized) st.push(this.paths.enclosing(ts.paths, nm.id, e.ts));
+        else st.push(this.paths.outermost(ts.paths, nm.id, e.ts));
       } else if (e.kind === 'end') {
         if (!FOLDED_CATS.has(e.cat)) continue;
-        const st = this.stacks.get(e.track);
-        if (!st || st.length === 0) continue;
-        const node = st.pop()!;
+        const ts = this.stacks.get(e.track);
+        if (!ts || ts.open.length === 0) continue;
+        const node = ts.open.pop()!;
         const w = this.weight === 'self' ? e.selfNs : this.weight === 'total' ? e.ts - e.start : 1;
-        this.paths.addWeight(node, w);
+        this.paths.addWeight(ts.paths, node, w);
         this.sliced = true;
       } else if (e.kind === 'sample') {
         if (e.profile) {

@@ -79,9 +79,9 @@ describe('TimedPaths', () => {
           const tp = new TimedPaths();
           const want = new Map<string, number>();
           for (const [track, names, w] of calls) {
-            let n = tp.outermost(track, tp.names.id(names[0]!), 0);
+            let n = tp.outermost(tp.track(track), tp.names.id(names[0]!), 0);
             for (const nm of names.slice(1)) n = tp.child(n, tp.names.id(nm));
-            tp.addWeight(n, w);
+            tp.addWeight(tp.track(track), n, w);
             const p = names.join(';');
             want.set(p, (want.get(p) ?? 0) + w);
           }
@@ -91,6 +91,102 @@ describe('TimedPaths', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+/**
+ * The rule of folded-paths.ts for synthesised enclosing slices, written plainly: per track the
+ * settled paths and the recent outermost calls (each with its own paths); an enclosing slice
+ * takes the recent calls that began at or after it, or the whole track when it began before all.
+ */
+class EnclosingModel {
+  private readonly tracks = new Map<number, { settled: Map<string, number>; settledFirst: number; recent: { first: number; paths: Map<string, number> }[] }>();
+  constructor(private readonly recentMax: number) {}
+  private t(track: number) {
+    let t = this.tracks.get(track);
+    if (!t) this.tracks.set(track, (t = { settled: new Map(), settledFirst: Infinity, recent: [] }));
+    return t;
+  }
+  private static add(into: Map<string, number>, from: Map<string, number>, prefix = '') {
+    for (const [p, w] of from) into.set(prefix + p, (into.get(prefix + p) ?? 0) + w);
+  }
+  private push(track: number, first: number) {
+    const t = this.t(track);
+    if (t.recent.length >= this.recentMax) {
+      const old = t.recent.shift()!;
+      t.settledFirst = Math.min(t.settledFirst, old.first);
+      EnclosingModel.add(t.settled, old.paths);
+    }
+    const c = { first, paths: new Map<string, number>() };
+    t.recent.push(c);
+    return c;
+  }
+  call(track: number, ts: number, names: string[], weights: number[]) {
+    const c = this.push(track, ts);
+    names.forEach((_, i) => EnclosingModel.add(c.paths, new Map([[names.slice(0, i + 1).join(';'), weights[i]!]])));
+  }
+  enclosing(track: number, start: number, name: string, w: number) {
+    const t = this.t(track);
+    const taken = new Map<string, number>();
+    if (start <= t.settledFirst && (t.recent.length === 0 || start <= t.recent[0]!.first)) {
+      EnclosingModel.add(taken, t.settled);
+      for (const r of t.recent) EnclosingModel.add(taken, r.paths);
+      t.settled = new Map();
+      t.settledFirst = Infinity;
+      t.recent = [];
+    } else {
+      let from = t.recent.length;
+      while (from > 0 && t.recent[from - 1]!.first >= start) from--;
+      for (const r of t.recent.splice(from)) EnclosingModel.add(taken, r.paths);
+    }
+    const c = this.push(track, start);
+    EnclosingModel.add(c.paths, taken, `${name};`);
+    EnclosingModel.add(c.paths, new Map([[name, w]]));
+  }
+  paths(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const t of this.tracks.values()) {
+      EnclosingModel.add(out, t.settled);
+      for (const r of t.recent) EnclosingModel.add(out, r.paths);
+    }
+    for (const [p, w] of out) if (w === 0) out.delete(p);
+    return out;
+  }
+}
+
+describe('TimedPaths and synthesised enclosing slices', () => {
+  it.each([
+    [80, 2000],
+    // Past 256 settled calls a track's log is compacted.
+    [900, 60],
+  ])('moves exactly the calls the rule says under each enclosing slice (against a plain model; %i operations, %i runs)', (maxOps, runs) => {
+    const name = fc.constantFrom('a', 'b', 'c');
+    const op = fc.oneof(
+      { weight: 4, arbitrary: fc.record({ op: fc.constant('call' as const), track: fc.nat(1), ts: fc.nat(40), names: fc.array(name, { minLength: 1, maxLength: 3 }), w: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 3, maxLength: 3 }) }) },
+      { weight: 1, arbitrary: fc.record({ op: fc.constant('enc' as const), track: fc.nat(1), ts: fc.nat(40), names: fc.array(name, { minLength: 1, maxLength: 1 }), w: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 1 }) }) },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: maxOps }), (recentMax, ops) => {
+        const tp = new TimedPaths(recentMax);
+        const model = new EnclosingModel(recentMax);
+        for (const o of ops) {
+          const t = tp.track(o.track);
+          if (o.op === 'call') {
+            const nodes = [tp.outermost(t, tp.names.id(o.names[0]!), o.ts)];
+            for (const nm of o.names.slice(1)) nodes.push(tp.child(nodes[nodes.length - 1]!, tp.names.id(nm)));
+            // Ends arrive innermost first.
+            for (let i = nodes.length - 1; i >= 0; i--) tp.addWeight(t, nodes[i]!, o.w[i]!);
+            model.call(o.track, o.ts, o.names, o.w);
+          } else {
+            tp.addWeight(t, tp.enclosing(t, tp.names.id(o.names[0]!), o.ts), o.w[0]!);
+            model.enclosing(o.track, o.ts, o.names[0]!, o.w[0]!);
+          }
+        }
+        const got = new Map([...tp.merged().entries()].filter(([, w]) => w !== 0));
+        expect(got).toEqual(model.paths());
+      }),
+      { numRuns: runs },
     );
   });
 });
