@@ -48,22 +48,13 @@ export class TrackPaths {
   settleOldest(): void {
     this.settledFirst = Math.min(this.settledFirst, this.firsts[this.head]!);
     this.head++;
-    if (this.head >= RECENT) {
-      // Drop the settled calls' entries and the list's dead front, in one move.
-      const from = this.head < this.firsts.length ? this.ats[this.head]! : this.logLen;
-      this.logNode.copyWithin(0, from, this.logLen);
-      this.logWeight.copyWithin(0, from, this.logLen);
-      this.logLen -= from;
-      this.firsts.splice(0, this.head);
-      this.ats.splice(0, this.head);
-      for (let i = 0; i < this.ats.length; i++) this.ats[i]! -= from;
-      this.head = 0;
-    }
+    // The settled calls' entries and the list's dead front go, now and then, in one move.
+    if (this.head >= RECENT) this.compact();
   }
 
   /** Every recent call settled and the log emptied (the current call is no longer logged). */
   settleAll(): void {
-    while (this.recent > 0) this.settleOldest();
+    for (let i = this.head; i < this.firsts.length; i++) this.settledFirst = Math.min(this.settledFirst, this.firsts[i]!);
     this.firsts.length = this.ats.length = this.head = 0;
     this.logLen = 0;
   }
@@ -98,7 +89,6 @@ export class TrackPaths {
   /** Moves the log's live part (from the oldest recent call) to its front. */
   private compact(): void {
     const from = this.recent > 0 ? this.ats[this.head]! : this.logLen;
-    if (from === 0) return;
     this.logNode.copyWithin(0, from, this.logLen);
     this.logWeight.copyWithin(0, from, this.logLen);
     this.logLen -= from;
