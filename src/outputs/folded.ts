@@ -55,7 +55,19 @@ class FrameTrie {
     return id;
   }
 
-  add(root: string, frames: readonly Frame[], w: number) {
+  /**
+   * The leaf node of the latest (root, frames) added with each frames array: inputs share one
+   * array among the samples of one stack, so a repeated stack costs one lookup, not one per frame.
+   */
+  private readonly leaves = new WeakMap<readonly Frame[], { root: string; node: number }>();
+
+  /** Adds `w` to the path; true when this frames array had not been seen with this root. */
+  add(root: string, frames: readonly Frame[], w: number): boolean {
+    const known = this.leaves.get(frames);
+    if (known !== undefined && known.root === root) {
+      this.weight[known.node]! += w;
+      return false;
+    }
     let n: number | undefined = this.roots.get(root);
     if (n === undefined) this.roots.set(root, (n = this.node(-1, root)));
     for (const f of frames) {
@@ -65,6 +77,11 @@ class FrameTrie {
       n = c;
     }
     this.weight[n]! += w;
+    if (known !== undefined) {
+      known.root = root;
+      known.node = n;
+    } else this.leaves.set(frames, { root, node: n });
+    return true;
   }
 
   get size(): number {
@@ -149,8 +166,9 @@ export class FoldedStacks {
         if (e.profile) {
           // Profiler samples (perf): the process label above the root, periods summed; names
           // are already folded-safe (the input applied FlameGraph's tidy rules).
-          this.profiled.add(e.profile.root, e.frames, e.profile.period);
-          for (const f of e.frames) if (f.name.endsWith('_[j]') || f.name.endsWith('_[i]')) this.kind(f.name, 'user');
+          if (this.profiled.add(e.profile.root, e.frames, e.profile.period)) {
+            for (const f of e.frames) if (f.name.endsWith('_[j]') || f.name.endsWith('_[i]')) this.kind(f.name, 'user');
+          }
           this.sampled = true;
           continue;
         }
