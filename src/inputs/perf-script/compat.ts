@@ -19,10 +19,11 @@
  */
 import type { Report } from '../../model/diagnostics.js';
 import type { Frame } from '../../model/events.js';
+import type { ChainReader } from './block-cache.js';
 import { HeaderScan } from './fast-header.js';
 import { scAsksAddr2line, scName, scSrclineText } from './frames.js';
 import { rootLabel, timeNs, type PerfOptions, type SampleHead, type SampleSink } from './records.js';
-import { LineCache } from './line-cache.js';
+import { LineCache, type Edge } from './line-cache.js';
 import { StackTrie } from './stack-trie.js';
 import { header, isSpace, scFrame, scHeader } from './tokenize.js';
 
@@ -32,7 +33,7 @@ interface Line {
   reads: number;
 }
 
-export class CompatRecords {
+export class CompatRecords implements ChainReader {
   private pname: string | undefined;
   private java = false;
   private period = 1;
@@ -195,6 +196,11 @@ export class CompatRecords {
       const v = scName(f.pc, f.rawfunc, f.mod, this.java, this.o, this.o.srcline);
       edge = cache.set(this.node, s, v ? { gid: this.trie.groupId(v.frames), reads: v.srclineReads } : null);
     }
+    this.follow(edge);
+  }
+
+  /** A frame line whose meaning is known: the stack goes one line further (or source lines follow). */
+  private follow(edge: Edge<Line | null>) {
     const named = edge.value;
     if (named === null) return;
     if (named.reads > 0) {
@@ -203,6 +209,44 @@ export class CompatRecords {
     }
     if (edge.child < 0) edge.child = this.trie.child(this.node, named.gid);
     this.node = edge.child;
+    this.steps++;
+  }
+
+  // The block cache's view (see block-cache.ts).
+  steps = 0;
+
+  chainKey(after = false): number {
+    if (this.pending !== undefined || this.pname === undefined || (!after && this.node !== 0)) return -1;
+    return this.java ? 1 : 0;
+  }
+
+  at(): number {
+    return this.node;
+  }
+
+  before(): number {
+    return -1;
+  }
+
+  jump(node: number) {
+    this.node = node;
+  }
+
+  /**
+   * The line at `buf[start, end)` (ASCII): a callchain line this stack prefix has read before is
+   * followed by its bytes, without a string; any other line is read as text.
+   */
+  lineBytes(buf: Buffer, view: DataView, start: number, end: number, no: number) {
+    if (end === start) return this.line('', no);
+    const indented = this.pending === undefined && this.pname !== undefined && isSpace(buf[start]!);
+    const cache = this.java ? this.javaCache : this.cache;
+    if (indented) {
+      const edge = cache.getBytes(this.node, view, start, end);
+      if (edge !== undefined) return this.follow(edge);
+    }
+    const s = buf.toString('latin1', start, end);
+    this.line(s, no);
+    if (indented) cache.attach(s, view, start, end);
   }
 
   private srclineRead(s: string) {

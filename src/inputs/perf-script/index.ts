@@ -9,6 +9,8 @@ import { options } from './options.js';
 import { CompatRecords } from './compat.js';
 import { PerfRecords, SampleSink, type PerfOptions } from './records.js';
 import { frame, header, isSpace } from './tokenize.js';
+import { BlockCache } from './block-cache.js';
+import type { Report } from '../../model/diagnostics.js';
 
 export function perfOptions(o: InputOptions): PerfOptions {
   return {
@@ -69,8 +71,14 @@ export function sniffPerfScript(head: string): SniffAnswer {
 function createParser(ctx: ParseContext): InputParser {
   const o = perfOptions(ctx.options);
   const compat = ctx.options.compat === 'stackcollapse';
-  const sink = new SampleSink(compat ? 'stackcollapse-compat' : 'perf script', ctx.report);
-  const rec = compat ? new CompatRecords(sink, o, ctx.report) : new PerfRecords(sink, o, ctx.report);
+  let reported = 0;
+  const report: Report = (code, line, message, severity) => {
+    reported++;
+    ctx.report(code, line, message, severity);
+  };
+  const sink = new SampleSink(compat ? 'stackcollapse-compat' : 'perf script', report);
+  const rec = compat ? new CompatRecords(sink, o, report) : new PerfRecords(sink, o, report);
+  const blocks = new BlockCache(() => reported);
   const take = () => {
     const evs = sink.out.splice(0);
     return evs;
@@ -79,6 +87,31 @@ function createParser(ctx: ParseContext): InputParser {
     push(lines, first) {
       sink.start();
       for (let i = 0; i < lines.length; i++) rec.line(lines[i]!, first + i);
+      return take();
+    },
+    pushBytes(lines) {
+      sink.start();
+      if (lines.texts) {
+        for (let i = 0; i < lines.count; i++) rec.line(lines.texts[i]!, lines.first + i);
+      } else {
+        const buf = Buffer.isBuffer(lines.buf) ? lines.buf : Buffer.from(lines.buf.buffer, lines.buf.byteOffset, lines.buf.byteLength);
+        const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+        const { starts, ends, first } = lines;
+        const count = lines.count;
+        for (let i = 0; i < count; ) {
+          const s = starts[i]!;
+          const e = ends[i]!;
+          if (e > s && (buf[s] === 9 || buf[s] === 32)) {
+            const n = blocks.read(rec, buf, view, starts, ends, i, count, first);
+            if (n > 0) {
+              i += n;
+              continue;
+            }
+          }
+          rec.lineBytes(buf, view, s, e, first + i);
+          i++;
+        }
+      }
       return take();
     },
     end() {

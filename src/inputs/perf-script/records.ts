@@ -15,6 +15,7 @@ import type { Args, Frame, StackSample, TraceEvent } from '../../model/events.js
 import { parseScaled } from '../../model/time.js';
 import { name, type NameOptions } from './frames.js';
 import { LineCache } from './line-cache.js';
+import type { ChainReader } from './block-cache.js';
 import { HeaderScan } from './fast-header.js';
 import { StackTrie } from './stack-trie.js';
 import { frame, header, isSpace, srcline, stripOffset } from './tokenize.js';
@@ -163,7 +164,7 @@ interface Rec {
 }
 
 /** The default reading. */
-export class PerfRecords {
+export class PerfRecords implements ChainReader {
   private rec: Rec | undefined;
   private filter: string | undefined;
   private readonly trie = new StackTrie();
@@ -241,6 +242,7 @@ export class PerfRecords {
           r0.prevNode = r0.node;
           r0.node = e.child;
           this.inRecordFrames = true;
+          this.steps++;
           return;
         }
       }
@@ -260,6 +262,7 @@ export class PerfRecords {
         if (j > i && j < n && s.charCodeAt(j) === 32) {
           if (this.frameLine(r, s)) {
             this.inRecordFrames = true;
+            this.steps++;
             return;
           }
         }
@@ -270,6 +273,57 @@ export class PerfRecords {
     if (h) return this.headerLine(h, timeNs(h.time), h.period, h.rest, no);
     if (frame(s)) this.report('perf-script.frame-outside-record', no);
     else this.report('perf-script.unrecognized-line', no);
+  }
+
+  /**
+   * The line at `buf[start, end)` (ASCII): a callchain line this stack prefix has read before is
+   * followed by its bytes, without a string; any other line is read as text.
+   */
+  lineBytes(buf: Buffer, view: DataView, start: number, end: number, no: number) {
+    if (end === start) return this.line('', no);
+    const r = this.rec;
+    const cache = r !== undefined && r.java ? this.javaCache : this.cache;
+    let missed = false;
+    if (r !== undefined && isSpace(buf[start]!)) {
+      const e = cache.getBytes(r.node, view, start, end);
+      if (e !== undefined && e.value >= 0) {
+        if (e.child < 0) e.child = this.trie.child(r.node, e.value);
+        r.prevNode = r.node;
+        r.node = e.child;
+        this.inRecordFrames = true;
+        this.steps++;
+        return;
+      }
+      // A known line that is no frame (a source line) is read as text; its bytes are known.
+      missed = e === undefined;
+    }
+    const s = buf.toString('latin1', start, end);
+    this.line(s, no);
+    if (missed) cache.attach(s, view, start, end);
+  }
+
+  // The block cache's view (see block-cache.ts).
+  steps = 0;
+
+  chainKey(after = false): number {
+    const r = this.rec;
+    if (r === undefined || this.skipping || (!after && r.node !== 0)) return -1;
+    return r.java ? 1 : 0;
+  }
+
+  at(): number {
+    return this.rec!.node;
+  }
+
+  before(): number {
+    return this.rec!.prevNode;
+  }
+
+  jump(node: number, prev: number) {
+    const r = this.rec!;
+    r.node = node;
+    r.prevNode = prev;
+    this.inRecordFrames = true;
   }
 
   private srclineLine(s: string) {
