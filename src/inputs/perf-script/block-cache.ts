@@ -37,7 +37,9 @@ export interface ChainReader {
 
 interface Block {
   key: number;
-  bytes: Buffer;
+  /** The block's bytes: where they are in the arena, how many. */
+  at: number;
+  length: number;
   node: number;
   prev: number;
 }
@@ -46,7 +48,9 @@ export class BlockCache {
   private readonly slots = new Int32Array(SLOTS);
   private readonly hashes = new Int32Array(MAX_BLOCKS);
   private blocks: Block[] = [];
-  private bytes = 0;
+  /** The bytes of the blocks, end to end. */
+  private arena = Buffer.alloc(1 << 16);
+  private used = 0;
   /** Lines before this number (of the input) were found to hold no block: none is looked for there. */
   private declinedUntil = 0;
   hits = 0;
@@ -78,12 +82,14 @@ export class BlockCache {
     }
     const start = starts[i]!;
     const end = ends[j - 1]!;
-    const h = hash(view, start, end, key);
+    // The hash covers the block's length and its first line (its leaf, where stacks differ most);
+    // the compare covers every byte.
+    const h = hash(view, start, Math.min(ends[i]!, start + 64), key ^ (end - start));
     for (let k = h & (SLOTS - 1); ; k = (k + 1) & (SLOTS - 1)) {
       const v = this.slots[k]!;
       if (v === 0) break;
       const b = this.blocks[v - 1]!;
-      if (this.hashes[v - 1] === h && b.key === key && b.bytes.length === end - start && buf.compare(b.bytes, 0, b.bytes.length, start, end) === 0) {
+      if (this.hashes[v - 1] === h && b.key === key && b.length === end - start && buf.compare(this.arena, b.at, b.at + b.length, start, end) === 0) {
         r.jump(b.node, b.prev);
         this.hits++;
         return j - i;
@@ -97,16 +103,24 @@ export class BlockCache {
   }
 
   private store(h: number, key: number, buf: Buffer, start: number, end: number, node: number, prev: number) {
-    if (this.blocks.length >= MAX_BLOCKS || this.bytes + (end - start) > MAX_BYTES) {
+    const n = end - start;
+    if (this.blocks.length >= MAX_BLOCKS || this.used + n > MAX_BYTES) {
       this.slots.fill(0);
       this.blocks = [];
-      this.bytes = 0;
+      this.used = 0;
+      if (n > MAX_BYTES) return;
     }
-    const bytes = Buffer.allocUnsafeSlow(end - start);
-    buf.copy(bytes, 0, start, end);
-    this.blocks.push({ key, bytes, node, prev });
+    if (this.used + n > this.arena.length) {
+      let size = this.arena.length * 2;
+      while (size < this.used + n) size *= 2;
+      const a = Buffer.alloc(Math.min(size, MAX_BYTES));
+      this.arena.copy(a, 0, 0, this.used);
+      this.arena = a;
+    }
+    buf.copy(this.arena, this.used, start, end);
+    this.blocks.push({ key, at: this.used, length: n, node, prev });
+    this.used += n;
     this.hashes[this.blocks.length - 1] = h;
-    this.bytes += end - start;
     let k = h & (SLOTS - 1);
     while (this.slots[k] !== 0) k = (k + 1) & (SLOTS - 1);
     this.slots[k] = this.blocks.length;
@@ -115,7 +129,7 @@ export class BlockCache {
 
 /** A hash of the bytes and the key, four bytes at a time (multiply-rotate per word). */
 function hash(v: DataView, start: number, end: number, key: number): number {
-  let h = Math.imul(key ^ (end - start), 0x9e3779b1);
+  let h = Math.imul(key, 0x9e3779b1);
   let i = start;
   for (; i + 4 <= end; i += 4) {
     h = Math.imul(h ^ v.getInt32(i, true), 0x9e3779b1);
