@@ -302,9 +302,16 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
         progress(rawBytes);
       }
       // Reads are large (fewer system calls and stream turns); lines are parsed in pieces of
-      // 64 KiB, so a batch's lines and events stay small and die young.
-      if (chunk.length <= PIECE) yield* stages(chunk) as AsyncGenerator<Uint8Array>;
-      else for (let o = 0; o < chunk.length; o += PIECE) yield* stages(chunk.subarray(o, o + PIECE)) as AsyncGenerator<Uint8Array>;
+      // about 64 KiB, so a batch's lines and events stay small and die young. Pieces end after
+      // a newline where there is one, so no line is carried (copied) from piece to piece.
+      let o = 0;
+      while (chunk.length - o > PIECE) {
+        let cut = chunk.lastIndexOf(10, o + PIECE - 1) + 1;
+        if (cut <= o) cut = o + PIECE;
+        yield* stages(chunk.subarray(o, cut)) as AsyncGenerator<Uint8Array>;
+        o = cut;
+      }
+      yield* stages(o === 0 ? chunk : chunk.subarray(o)) as AsyncGenerator<Uint8Array>;
     }
     yield* stages(chain.none as unknown as Uint8Array) as AsyncGenerator<Uint8Array>;
   };
