@@ -18,14 +18,14 @@
  * Events are written from templates straight into the output buffer (byte-out.ts, json-text.ts):
  * no string per event.
  */
-import type { Args, SliceBegin, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
+import type { Args, Frame, SliceBegin, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
 import { isSynthesizedName } from '../model/slices.js';
 import { ByteOut } from './byte-out.js';
 import { traceMetadata } from './common.js';
 import { CPU_LANES_PID, CpuLanes, GLOBAL_LANES_PID, LANE_TID_BASE, type LaneHost } from './chrome-json-lanes.js';
 import { FlameChart } from './flame-chart.js';
 import { SEP, ThreadOrder } from './chrome-json-order.js';
-import { jsonObject, jsonString, templateNumber as tpl, usTime } from './json-text.js';
+import { jsonObject, jsonString, RawJson, templateNumber as tpl, usTime } from './json-text.js';
 import type { OutputAdapter, OutputOptions, OutputWriter } from './types.js';
 
 export { CPU_LANES_PID, GLOBAL_LANES_PID };
@@ -107,6 +107,25 @@ class ChromeWriter implements OutputWriter, LaneHost {
   }
 
   /** Where a thread event goes: the output, or the thread's held events; `done()` after it. */
+  /**
+   * A stack as the JSON array of its frames, leaf first as the kernel prints a call trace; made
+   * once per frames array (inputs share one among the samples of a stack and never change it).
+   */
+  private readonly stacks = new WeakMap<readonly Frame[], RawJson>();
+
+  private stackJson(frames: readonly Frame[]): RawJson {
+    let j = this.stacks.get(frames);
+    if (j === undefined) {
+      const stack: string[] = new Array(frames.length);
+      for (let i = 0, n = frames.length; i < n; i++) {
+        const f = frames[n - 1 - i]!;
+        stack[i] = (f.unreliable ? `? ${f.name}` : f.name) + (f.offset ? `+${f.offset}` : '') + (f.module ? ` [${f.module}]` : '');
+      }
+      this.stacks.set(frames, (j = new RawJson(JSON.stringify(stack))));
+    }
+    return j;
+  }
+
   private thread(track: number, outermost?: { ts: number; enclosing: boolean }): ByteOut {
     const t = this.order.target(track, outermost);
     this.inHeld = t !== null;
@@ -293,13 +312,7 @@ class ChromeWriter implements OutputWriter, LaneHost {
         args.count = e.weight;
         if (e.cpu !== undefined) args.cpu = e.cpu;
         if (e.comm !== undefined) args.comm = e.comm;
-        // Leaf first, as the kernel prints a call trace.
-        const stack: string[] = new Array(e.frames.length);
-        for (let i = 0, n = e.frames.length; i < n; i++) {
-          const f = e.frames[n - 1 - i]!;
-          stack[i] = (f.unreliable ? `? ${f.name}` : f.name) + (f.offset ? `+${f.offset}` : '') + (f.module ? ` [${f.module}]` : '');
-        }
-        args.stack = stack;
+        args.stack = this.stackJson(e.frames);
         if (e.args) Object.assign(args, e.args);
         if (e.profile) {
           args.period = e.profile.period;

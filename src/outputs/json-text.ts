@@ -47,6 +47,21 @@ function writable(v: unknown): boolean {
   return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
 }
 
+/** A value already written as JSON text (kept as its UTF-8 bytes), written as it is. */
+export class RawJson {
+  readonly bytes: Buffer;
+  private csvBytes: Buffer | undefined;
+
+  constructor(readonly text: string) {
+    this.bytes = Buffer.from(text, 'utf8');
+  }
+
+  /** The text with every `"` doubled, for a quoted CSV cell. */
+  csv(): Buffer {
+    return (this.csvBytes ??= Buffer.from(this.text.replace(/"/g, '""'), 'utf8'));
+  }
+}
+
 /** A JSON value: scalars written in place, objects of scalars member by member, the rest by JSON.stringify. */
 export function jsonValue(out: ByteOut, v: unknown, csv = false): void {
   switch (typeof v) {
@@ -65,6 +80,7 @@ export function jsonValue(out: ByteOut, v: unknown, csv = false): void {
       return;
     default:
       if (v === null) out.ascii('null');
+      else if (v instanceof RawJson) out.bytes(csv ? v.csv() : v.bytes);
       else if (typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && !('toJSON' in v)) jsonObject(out, v as Record<string, unknown>, csv);
       else {
         const j = JSON.stringify(v);

@@ -4,11 +4,11 @@
  * PerfSample per observation, so flame graph totals equal counts. A stack seen N times is the
  * same PerfSample packet N times: it is encoded once and its bytes repeated.
  */
-import type { Args, StackSample } from '../../model/events.js';
+import type { Args, Frame, StackSample } from '../../model/events.js';
 import { MAX_SAMPLES_PER_STACK, MAX_SAMPLES_TOTAL } from '../../model/limits.js';
 import { frameLabel } from '../common.js';
 import { FIELDS, MODE_KERNEL, PK, SEQ, SEQ_NEEDS, TYPE_INSTANT } from './fields.js';
-import type { TrackEvents } from './packets.js';
+import type { StackMemo, TrackEvents } from './packets.js';
 import type { ProtoWriter } from './proto-writer.js';
 import type { Tracks } from './tracks.js';
 
@@ -37,35 +37,17 @@ export class Callstacks {
     private readonly events: TrackEvents,
   ) {}
 
+  /**
+   * What a frames array came to, by the array: inputs share one array among the samples of one
+   * stack (and never change it), so a repeated stack is interned and its inline stack encoded once.
+   */
+  private readonly known = new WeakMap<readonly Frame[], { labels: string[]; cs: number; memo: StackMemo }>();
+
   sample(e: StackSample): void {
     if (e.frames.length === 0) return;
-    const labels: string[] = new Array(e.frames.length);
-    const frameIds: number[] = new Array(e.frames.length);
-    for (let i = 0; i < e.frames.length; i++) {
-      const label = frameLabel(e.frames[i]!);
-      labels[i] = label;
-      let fnId = this.fnNames.get(label);
-      if (fnId === undefined) {
-        fnId = this.fnNames.size + 1;
-        this.fnNames.set(label, fnId);
-        this.newFns.push(fnId, label);
-      }
-      let frameId = this.frames.get(fnId);
-      if (frameId === undefined) {
-        frameId = this.frames.size + 1;
-        this.frames.set(fnId, frameId);
-        this.newFrames.push(frameId, fnId);
-      }
-      frameIds[i] = frameId;
-    }
-    const key = frameIds.join(',');
-    let cs = this.callstacks.get(key);
-    if (cs === undefined) {
-      cs = this.callstacks.size + 1;
-      this.callstacks.set(key, cs);
-      this.newStack = frameIds;
-      this.newStackIid = cs;
-    }
+    let k = this.known.get(e.frames);
+    if (k === undefined) this.known.set(e.frames, (k = this.intern(e.frames)));
+    const { labels, cs, memo } = k;
     // The report on the timeline, with its stack inline.
     const args: Args = { ...(e.args ?? {}), count: e.weight };
     // Samples written: the count, within the limits (the count argument keeps the truth).
@@ -75,7 +57,7 @@ export class Callstacks {
     if (e.reason) args.reason = e.reason;
     if (e.comm !== undefined) args.comm = e.comm;
     if (e.profile) args.period = e.profile.period;
-    this.events.mainInstant(TYPE_INSTANT, e.ts, this.tracks.uuid(e.track), e.title ?? e.reason ?? 'stack', 'stack', args, labels);
+    this.events.mainInstant(TYPE_INSTANT, e.ts, this.tracks.uuid(e.track), e.title ?? e.reason ?? 'stack', 'stack', args, labels, memo);
 
     const w = this.w;
     const hasNew = this.newFns.length > 0 || this.newFrames.length > 0 || this.newStack !== undefined;
@@ -108,6 +90,38 @@ export class Callstacks {
       const one = w.copyFrom(w.start + from);
       for (let k = 2; k < reps; k++) w.bytes(one);
     }
+  }
+
+  /** Interns a stack's names, frames and callstack (queued to be written with the next packet). */
+  private intern(frames: readonly Frame[]): { labels: string[]; cs: number; memo: StackMemo } {
+    const labels: string[] = new Array(frames.length);
+    const frameIds: number[] = new Array(frames.length);
+    for (let i = 0; i < frames.length; i++) {
+      const label = frameLabel(frames[i]!);
+      labels[i] = label;
+      let fnId = this.fnNames.get(label);
+      if (fnId === undefined) {
+        fnId = this.fnNames.size + 1;
+        this.fnNames.set(label, fnId);
+        this.newFns.push(fnId, label);
+      }
+      let frameId = this.frames.get(fnId);
+      if (frameId === undefined) {
+        frameId = this.frames.size + 1;
+        this.frames.set(fnId, frameId);
+        this.newFrames.push(frameId, fnId);
+      }
+      frameIds[i] = frameId;
+    }
+    const key = frameIds.join(',');
+    let cs = this.callstacks.get(key);
+    if (cs === undefined) {
+      cs = this.callstacks.size + 1;
+      this.callstacks.set(key, cs);
+      this.newStack = frameIds;
+      this.newStackIid = cs;
+    }
+    return { labels, cs, memo: {} };
   }
 
   private perfSample(e: StackSample, cs: number): void {

@@ -10,6 +10,11 @@ import type { Args } from '../../model/events.js';
 import { CLOCK_BOOTTIME, FIELDS, PK, SEQ, SEQ_NEEDS, TE, TYPE_COUNTER, TYPE_SLICE_END } from './fields.js';
 import { NewNames, newSequence, type Sequence } from './interning.js';
 import type { ProtoWriter } from './proto-writer.js';
+
+/** A stack's inline callstack field, encoded the first time it is written (its bytes never change). */
+export interface StackMemo {
+  bytes?: Buffer;
+}
 import type { Tracks } from './tracks.js';
 
 const DA = FIELDS.DebugAnnotation;
@@ -112,7 +117,7 @@ export class TrackEvents {
    * An instant on sequence 1 at an absolute time, on the track `uuid`, optionally with a call
    * stack inline (frame labels, root first).
    */
-  mainInstant(type: number, ts: number, uuid: number, name: string, cat: string, args: Args | undefined, frames?: string[]): void {
+  mainInstant(type: number, ts: number, uuid: number, name: string, cat: string, args: Args | undefined, frames?: string[], memo?: StackMemo): void {
     const catIid = this.fresh.cat(this.main, cat);
     const nameIid = this.fresh.name(this.main, name);
     const w = this.w;
@@ -125,7 +130,9 @@ export class TrackEvents {
     w.i32(TE.type, type);
     w.u64(TE.nameIid, nameIid);
     w.u64(TE.trackUuid, uuid);
-    if (frames) {
+    if (memo?.bytes) w.bytes(memo.bytes);
+    else if (frames) {
+      const from = w.pos - w.start;
       w.open(TE.callstack);
       for (const f of frames) {
         w.open(INLINE.frames);
@@ -133,6 +140,7 @@ export class TrackEvents {
         w.close();
       }
       w.close();
+      if (memo) memo.bytes = w.copyFrom(w.start + from);
     }
     w.close();
     this.fresh.write(w);
