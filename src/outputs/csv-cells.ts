@@ -28,6 +28,11 @@ export function plainCell(s: string): boolean {
   return true;
 }
 
+/** A text cell's text, as csvText gives it (the text itself when it needs nothing). */
+export function cellString(s: string): string {
+  return plainCell(s) && !(s.length > 0 && formulaStart(s.charCodeAt(0))) ? s : csvText(s);
+}
+
 /** A text cell, as csvText gives it. */
 export function text(o: ByteOut, s: string): void {
   if (plainCell(s) && !(s.length > 0 && formulaStart(s.charCodeAt(0)))) o.ascii(s);

@@ -25,10 +25,10 @@
  * Rows are written from templates into one buffer as they are made; the waiting ones are sorted
  * by keys kept in typed arrays, so a row costs no object or string.
  */
-import type { TraceEvent, TrackInfo } from '../model/events.js';
+import type { Frame, TraceEvent, TrackInfo } from '../model/events.js';
 import { ByteOut } from './byte-out.js';
 import { frameLabel, softirqName } from './common.js';
-import { argsCell, closeArgs, csvText, formulaStart, member, num, openArgs, plainCell, text } from './csv-cells.js';
+import { argsCell, cellString, closeArgs, csvText, formulaStart, member, num, openArgs, plainCell, text } from './csv-cells.js';
 import { HeldRows } from './csv-rows.js';
 
 export { csvText };
@@ -69,6 +69,22 @@ class CsvWriter implements OutputWriter {
   private rowAt = 0;
 
   /** Starts a row with this sort key; `endRow()` finishes it. */
+  /**
+   * A stack's cell (frames root first, `;` between), made once per frames array: inputs share
+   * one among the samples of a stack and never change it.
+   */
+  private readonly stacks = new WeakMap<readonly Frame[], Buffer>();
+
+  private stackCell(frames: readonly Frame[]): Buffer {
+    let b = this.stacks.get(frames);
+    if (b === undefined) {
+      const s = frames.map(frameLabel).join(';');
+      b = Buffer.from(cellString(s), 'utf8');
+      this.stacks.set(frames, b);
+    }
+    return b;
+  }
+
   private row(ts: number, rank: number, track: number): ByteOut {
     this.kTs = ts;
     this.kRank = rank;
@@ -243,7 +259,7 @@ class CsvWriter implements OutputWriter {
         o.ascii(',stack,');
         num(o, e.weight);
         o.ascii(',');
-        text(o, e.frames.map(frameLabel).join(';'));
+        o.bytes(this.stackCell(e.frames));
         o.ascii(',');
         argsCell(o, extra);
         this.endRow();
