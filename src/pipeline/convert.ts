@@ -113,6 +113,10 @@ function resolveOutput(opts: ConvertOptions): OutputAdapter {
   throw new ConvertError('no output format: give --to or an output file name with a known extension', 'usage');
 }
 
+/** Input bytes between turns of the event loop (timers and I/O get their turn). */
+const TURN_BYTES = 8 << 20;
+const loopTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Bytes per read of an input file, and per piece the lines of a read are parsed in. */
 const READ_SIZE = 1 << 18;
 const PIECE = 1 << 16;
@@ -296,7 +300,14 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     return buf;
   });
   const transform = async function* (source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    let sinceTurn = 0;
     for await (const chunk of source) {
+      // A large input in memory, too: a turn of the event loop every few MB.
+      sinceTurn += chunk.length;
+      if (sinceTurn >= TURN_BYTES) {
+        sinceTurn = 0;
+        await loopTurn();
+      }
       if (progress) {
         rawBytes = raw instanceof fs.ReadStream ? raw.bytesRead : rawBytes + chunk.length;
         progress(rawBytes);
@@ -376,5 +387,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     severities: { ...diags.bySeverity },
   };
   if (collected) result.output = new Uint8Array(Buffer.concat(collected));
+  // An input in memory is read without any I/O, so a run of conversions would never let the
+  // event loop reach its timers and I/O: each conversion ends with one turn of it.
+  await loopTurn();
   return result;
 }
