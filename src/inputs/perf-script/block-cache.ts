@@ -14,6 +14,8 @@
  *
  * Memory is bounded: the table starts over past 65,536 blocks or 16 MB of them.
  */
+import { hashBytes } from './line-cache.js';
+
 const SLOTS = 1 << 17;
 const MAX_BLOCKS = SLOTS >> 1;
 const MAX_BYTES = 16 << 20;
@@ -84,7 +86,7 @@ export class BlockCache {
     const end = ends[j - 1]!;
     // The hash covers the block's length and its first line (its leaf, where stacks differ most);
     // the compare covers every byte.
-    const h = hash(view, start, Math.min(ends[i]!, start + 64), key ^ (end - start));
+    const h = hashBytes(view, start, Math.min(ends[i]!, start + 64), key ^ (end - start));
     for (let k = h & (SLOTS - 1); ; k = (k + 1) & (SLOTS - 1)) {
       const v = this.slots[k]!;
       if (v === 0) break;
@@ -125,17 +127,4 @@ export class BlockCache {
     while (this.slots[k] !== 0) k = (k + 1) & (SLOTS - 1);
     this.slots[k] = this.blocks.length;
   }
-}
-
-/** A hash of the bytes and the key, four bytes at a time (multiply-rotate per word). */
-function hash(v: DataView, start: number, end: number, key: number): number {
-  let h = Math.imul(key, 0x9e3779b1);
-  let i = start;
-  for (; i + 4 <= end; i += 4) {
-    h = Math.imul(h ^ v.getInt32(i, true), 0x9e3779b1);
-    h = (h << 13) | (h >>> 19);
-  }
-  for (; i < end; i++) h = Math.imul(h ^ v.getUint8(i), 0x01000193);
-  h ^= h >>> 16;
-  return Math.imul(h, 0x85ebca6b) ^ (h >>> 13);
 }

@@ -97,7 +97,7 @@ export class LineCache<T> {
         return b;
       }
     }
-    const h = hash(buf, start, end);
+    const h = hashBytes(buf, start, end, 0);
     for (let k = h & (SLOTS - 1); ; k = (k + 1) & (SLOTS - 1)) {
       const v = this.slots[k]!;
       if (v === 0) break;
@@ -176,9 +176,12 @@ export class LineCache<T> {
   }
 }
 
-/** A hash of the bytes, four at a time (32 bits; a multiply-rotate mix per word). */
-function hash(v: DataView, start: number, end: number): number {
-  let h = (end - start) | 0;
+/**
+ * A hash of the bytes `v[start, end)` and `seed`, four bytes at a time (32 bits; a
+ * multiply-rotate mix per word). The block cache uses it too.
+ */
+export function hashBytes(v: DataView, start: number, end: number, seed: number): number {
+  let h = Math.imul(seed ^ (end - start), 0x9e3779b1);
   let i = start;
   for (; i + 4 <= end; i += 4) {
     h = Math.imul(h ^ v.getInt32(i, true), 0x9e3779b1);

@@ -14,7 +14,7 @@ import type { Report } from '../../model/diagnostics.js';
 import type { Args, Frame, StackSample, TraceEvent } from '../../model/events.js';
 import { parseScaled } from '../../model/time.js';
 import { name, type NameOptions } from './frames.js';
-import { LineCache } from './line-cache.js';
+import { LineCache, type Edge } from './line-cache.js';
 import type { ChainReader } from './block-cache.js';
 import { HeaderScan } from './fast-header.js';
 import { StackTrie } from './stack-trie.js';
@@ -213,10 +213,17 @@ export class PerfRecords implements ChainReader {
       edge = cache.set(r.node, line, f ? this.trie.groupId(name(f.ip, f.sym, f.dso, f.inlined, r.java, this.o)) : -1);
     }
     if (edge.value < 0) return false;
+    this.follow(r, edge);
+    return true;
+  }
+
+  /** A callchain line whose frame is known: the stack goes one line further. */
+  private follow(r: Rec, edge: Edge<number>) {
     if (edge.child < 0) edge.child = this.trie.child(r.node, edge.value);
     r.prevNode = r.node;
     r.node = edge.child;
-    return true;
+    this.inRecordFrames = true;
+    this.steps++;
   }
 
   private pushGroup(r: Rec, gid: number) {
@@ -237,14 +244,7 @@ export class PerfRecords implements ChainReader {
       if (r0 !== undefined) {
         // A line this stack prefix has read before: known to be a callchain line (no scan).
         const e = (r0.java ? this.javaCache : this.cache).get(r0.node, s);
-        if (e !== undefined && e.value >= 0) {
-          if (e.child < 0) e.child = this.trie.child(r0.node, e.value);
-          r0.prevNode = r0.node;
-          r0.node = e.child;
-          this.inRecordFrames = true;
-          this.steps++;
-          return;
-        }
+        if (e !== undefined && e.value >= 0) return this.follow(r0, e);
       }
       let i = 1;
       while (i < n && isSpace(s.charCodeAt(i))) i++;
@@ -260,11 +260,7 @@ export class PerfRecords implements ChainReader {
           if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) break;
         }
         if (j > i && j < n && s.charCodeAt(j) === 32) {
-          if (this.frameLine(r, s)) {
-            this.inRecordFrames = true;
-            this.steps++;
-            return;
-          }
+          if (this.frameLine(r, s)) return;
         }
         if (this.inRecordFrames) return this.srclineLine(s);
       }
@@ -286,14 +282,7 @@ export class PerfRecords implements ChainReader {
     let missed = false;
     if (r !== undefined && isSpace(buf[start]!)) {
       const e = cache.getBytes(r.node, view, start, end);
-      if (e !== undefined && e.value >= 0) {
-        if (e.child < 0) e.child = this.trie.child(r.node, e.value);
-        r.prevNode = r.node;
-        r.node = e.child;
-        this.inRecordFrames = true;
-        this.steps++;
-        return;
-      }
+      if (e !== undefined && e.value >= 0) return this.follow(r, e);
       // A known line that is no frame (a source line) is read as text; its bytes are known.
       missed = e === undefined;
     }

@@ -6,11 +6,8 @@ import { functionGraph, type FgLine, type TokenizeState } from '../../../src/inp
 import { ByteInterner, emptyLine, tokenizeBytes } from '../../../src/inputs/function-graph/bytes.js';
 import { tokenizeGeneral } from '../../../src/inputs/function-graph/tokenize.js';
 import { functionGraphText } from '../../../src/bench/gen-function-graph.js';
-import type { Diagnostic } from '../../../src/model/diagnostics.js';
-import { DiagnosticCollector } from '../../../src/model/diagnostics.js';
-import type { TraceEvent } from '../../../src/model/events.js';
-import { LineSplitter } from '../../../src/pipeline/lines.js';
 import { CORPUS, SAMPLES } from '../../support/convert-helpers.js';
+import { parseBytes, parseText } from '../../support/parse-runs.js';
 
 const st = (): TokenizeState => ({ lastCpu: -1, sawCpu: false });
 
@@ -31,37 +28,8 @@ function fast(line: string): FgLine | null {
   return tokenizeBytes(buf, 0, buf.length, 7, st(), rec, names, comms) ? rec : null;
 }
 
-/** Events and diagnostics of a whole input, through the text path (one push of lines). */
-function viaText(text: string): { events: TraceEvent[]; diags: Diagnostic[] } {
-  const diags: Diagnostic[] = [];
-  const c = new DiagnosticCollector('t', (d) => diags.push(d));
-  const split = new LineSplitter(c.report);
-  const ls = [...split.push(Buffer.from(text, 'utf8')), ...split.end()];
-  const p = functionGraph.createParser({ file: 't', report: c.report, options: {} });
-  return { events: [...p.push(ls, 1), ...p.end()], diags };
-}
-
-/** The same through the byte path, fed in reads of the given sizes (cycled). */
-function viaBytes(text: string, sizes: number[]): { events: TraceEvent[]; diags: Diagnostic[] } {
-  const diags: Diagnostic[] = [];
-  const c = new DiagnosticCollector('t', (d) => diags.push(d));
-  const split = new LineSplitter(c.report);
-  const p = functionGraph.createParser({ file: 't', report: c.report, options: {} });
-  expect(p.pushBytes).toBeDefined();
-  const bytes = Buffer.from(text, 'utf8');
-  const events: TraceEvent[] = [];
-  let k = 0;
-  for (let o = 0; o < bytes.length; k++) {
-    const n = sizes[k % sizes.length]!;
-    const b = split.pushBytes(bytes.subarray(o, o + n));
-    if (b) for (const e of p.pushBytes!(b)) events.push(e);
-    o += n;
-  }
-  const b = split.endBytes();
-  if (b) for (const e of p.pushBytes!(b)) events.push(e);
-  for (const e of p.end()) events.push(e);
-  return { events, diags };
-}
+const viaText = (text: string) => parseText(functionGraph, text);
+const viaBytes = (text: string, sizes: number[]) => parseBytes(functionGraph, text, {}, sizes);
 
 function inputs(): [string, string][] {
   const out: [string, string][] = [];

@@ -9,46 +9,13 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { perfScript } from '../../../src/inputs/perf-script/index.js';
 import type { InputOptions } from '../../../src/inputs/types.js';
-import type { Diagnostic } from '../../../src/model/diagnostics.js';
-import { DiagnosticCollector } from '../../../src/model/diagnostics.js';
 import type { TraceEvent } from '../../../src/model/events.js';
-import { LineSplitter } from '../../../src/pipeline/lines.js';
 import { CORPUS, SAMPLES } from '../../support/convert-helpers.js';
+import { parseBytes, parseText, type ParseRun } from '../../support/parse-runs.js';
 
-interface Run {
-  events: TraceEvent[];
-  diags: Diagnostic[];
-}
-
-function viaText(text: string, options: InputOptions): Run {
-  const diags: Diagnostic[] = [];
-  const c = new DiagnosticCollector('t', (d) => diags.push(d));
-  const split = new LineSplitter(c.report);
-  const ls = [...split.push(Buffer.from(text, 'utf8')), ...split.end()];
-  const p = perfScript.createParser({ file: 't', report: c.report, options });
-  return { events: [...p.push(ls, 1), ...p.end()], diags };
-}
-
-function viaBytes(text: string, options: InputOptions, sizes: number[]): Run {
-  const diags: Diagnostic[] = [];
-  const c = new DiagnosticCollector('t', (d) => diags.push(d));
-  const split = new LineSplitter(c.report);
-  const p = perfScript.createParser({ file: 't', report: c.report, options });
-  expect(p.pushBytes).toBeDefined();
-  const bytes = Buffer.from(text, 'utf8');
-  const events: TraceEvent[] = [];
-  let k = 0;
-  for (let o = 0; o < bytes.length; k++) {
-    const n = sizes[k % sizes.length]!;
-    const b = split.pushBytes(bytes.subarray(o, o + n));
-    if (b) for (const e of p.pushBytes!(b)) events.push(e);
-    o += n;
-  }
-  const b = split.endBytes();
-  if (b) for (const e of p.pushBytes!(b)) events.push(e);
-  for (const e of p.end()) events.push(e);
-  return { events, diags };
-}
+type Run = ParseRun;
+const viaText = (text: string, options: InputOptions) => parseText(perfScript, text, options);
+const viaBytes = (text: string, options: InputOptions, sizes: number[]) => parseBytes(perfScript, text, options, sizes);
 
 /** Samples as plain data (frames by name: the two runs share no Frame objects). */
 function plain(r: Run): unknown {
