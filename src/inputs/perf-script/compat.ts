@@ -125,9 +125,9 @@ export class CompatRecords implements ChainReader {
       h.tidEnd - h.tidStart === f.tidLen &&
       h.pid === f.pid &&
       h.pidEnd - h.pidStart === f.pidLen &&
-      h.is(0, h.commEnd, f.comm);
+      h.is(h.commStart, h.commEnd, f.comm);
     if (!same) {
-      f.comm = h.cut(0, h.commEnd);
+      f.comm = h.cut(h.commStart, h.commEnd);
       f.tid = h.tid;
       f.tidLen = h.tidEnd - h.tidStart;
       f.pid = h.pid;
@@ -238,7 +238,9 @@ export class CompatRecords implements ChainReader {
    */
   lineBytes(buf: Buffer, view: DataView, start: number, end: number, no: number) {
     if (end === start) return this.line('', no);
-    const indented = this.pending === undefined && this.pname !== undefined && isSpace(buf[start]!);
+    const c0 = buf[start]!;
+    if (this.pending === undefined && !isSpace(c0) && c0 !== 35 /* # */ && this.scan.scanBytes(buf, start, end)) return this.fastHeaderLine(no);
+    const indented = this.pending === undefined && this.pname !== undefined && isSpace(c0);
     const cache = this.java ? this.javaCache : this.cache;
     if (indented) {
       const edge = cache.getBytes(this.node, view, start, end);

@@ -277,6 +277,8 @@ export class PerfRecords implements ChainReader {
    */
   lineBytes(buf: Buffer, view: DataView, start: number, end: number, no: number) {
     if (end === start) return this.line('', no);
+    const c0 = buf[start]!;
+    if (!isSpace(c0) && c0 !== 35 /* # */ && this.scan.scanBytes(buf, start, end)) return this.scannedHeader(no);
     const r = this.rec;
     const cache = r !== undefined && r.java ? this.javaCache : this.cache;
     let missed = false;
@@ -334,8 +336,8 @@ export class PerfRecords implements ChainReader {
     const l = this.last;
     if (!h.is(h.eventStart, h.eventEnd, l.event)) l.event = h.cut(h.eventStart, h.eventEnd);
     const pid = h.pidStart >= 0 ? h.pid : undefined;
-    if (l.root === '' || h.tid !== l.tid || pid !== l.pid || !h.is(0, h.commEnd, l.comm)) {
-      l.comm = h.cut(0, h.commEnd);
+    if (l.root === '' || h.tid !== l.tid || pid !== l.pid || !h.is(h.commStart, h.commEnd, l.comm)) {
+      l.comm = h.cut(h.commStart, h.commEnd);
       l.tid = h.tid;
       l.pid = pid;
       l.root = rootLabel(l.comm, pid !== undefined ? String(pid) : '?', String(h.tid), this.o);
