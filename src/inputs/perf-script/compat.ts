@@ -151,17 +151,7 @@ export class CompatRecords implements ChainReader {
     if (this.pending) return this.srclineRead(s);
     const c0 = s.charCodeAt(0);
     if (c0 === 35 /* # */) return;
-    if (s.length === 0) {
-      this.skipping = false;
-      if (this.pname === undefined) return;
-      const frames = this.trie.stack(this.node);
-      if (this.head === undefined && this.headComm !== undefined) {
-        this.sink.sample(this.headComm, this.headPid, this.headTid, this.headCpu, this.headEvent, this.ns, this.headerNo, this.pname, this.period, frames);
-      } else this.sink.emit(this.head, this.ns, this.headerNo, this.pname, this.period, frames);
-      this.node = 0;
-      this.pname = undefined;
-      return;
-    }
+    if (s.length === 0) return this.blank();
     if (!isSpace(c0)) {
       if (this.scan.scan(s)) return this.fastHeaderLine(no);
       const h = scHeader(s);
@@ -197,6 +187,18 @@ export class CompatRecords implements ChainReader {
       edge = cache.set(this.node, s, v ? { gid: this.trie.groupId(v.frames), reads: v.srclineReads } : null);
     }
     this.follow(edge);
+  }
+
+  /** The empty line: the end of the record, when a header opened one. */
+  private blank() {
+    this.skipping = false;
+    if (this.pname === undefined) return;
+    const frames = this.trie.stack(this.node);
+    if (this.head === undefined && this.headComm !== undefined) {
+      this.sink.sample(this.headComm, this.headPid, this.headTid, this.headCpu, this.headEvent, this.ns, this.headerNo, this.pname, this.period, frames);
+    } else this.sink.emit(this.head, this.ns, this.headerNo, this.pname, this.period, frames);
+    this.node = 0;
+    this.pname = undefined;
   }
 
   /** A frame line whose meaning is known: the stack goes one line further (or source lines follow). */
@@ -237,7 +239,9 @@ export class CompatRecords implements ChainReader {
    * followed by its bytes, without a string; any other line is read as text.
    */
   lineBytes(buf: Buffer, view: DataView, start: number, end: number, no: number) {
-    if (end === start) return this.line('', no);
+    if (this.pending === undefined) {
+      if (end === start) return this.blank();
+    } else if (end === start) return this.line('', no);
     const c0 = buf[start]!;
     if (this.pending === undefined && !isSpace(c0) && c0 !== 35 /* # */ && this.scan.scanBytes(buf, start, end)) return this.fastHeaderLine(no);
     const indented = this.pending === undefined && this.pname !== undefined && isSpace(c0);

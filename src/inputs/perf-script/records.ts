@@ -137,9 +137,10 @@ export class SampleSink {
       comm,
       title: event || 'sample',
       profile,
+      // Always present (undefined when not printed): every sample has one shape for the writers.
+      cpu,
+      args,
     };
-    if (cpu !== undefined) e.cpu = cpu;
-    if (args) e.args = args;
     this.out.push(e);
     this.samples++;
   }
