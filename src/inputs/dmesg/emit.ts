@@ -4,6 +4,8 @@
  */
 import type { Args, StackSample } from '../../model/events.js';
 import { incidentOf } from './incident.js';
+import { packFrames } from './kept-stacks.js';
+import { TASK_STATE } from './task-lines.js';
 import { MAX_LAST_STACKS, MAX_NAMES, type Block, type CallerState, type DmesgState } from './state.js';
 
 /** What a sample says beyond its frames. */
@@ -56,17 +58,21 @@ function describe(c: DmesgState, st: CallerState, blk: Block, args: Args): Descr
   return d;
 }
 
-/** Task names by pid and each task's last stack (for `<Same stack as pid N>`), both bounded. */
-function remember(c: DmesgState, blk: Block, d: Described): void {
+/**
+ * Task names by pid and each task's last stack, both bounded. `<Same stack as pid N>` is printed
+ * in task-state dumps (sysrq-t/w, hung tasks) for a task of the same dump, so only the stacks of
+ * task-state lines are kept: a log of many WARNINGs keeps none of theirs.
+ */
+function remember(c: DmesgState, st: CallerState, blk: Block, d: Described): void {
   const { pid, comm } = d;
   if (pid === undefined) return;
   if (comm !== undefined && c.names.get(pid) !== comm) {
     c.names.set(pid, comm);
     if (c.names.size > MAX_NAMES) c.names.delete(c.names.keys().next().value as number);
   }
-  if (!blk.histogram && !blk.bpf) {
+  if (!blk.histogram && !blk.bpf && st.taskKind === TASK_STATE) {
     c.lastStacks.delete(pid);
-    c.lastStacks.set(pid, blk.frames);
+    c.lastStacks.set(pid, packFrames(blk.frames));
     if (c.lastStacks.size > MAX_LAST_STACKS) c.lastStacks.delete(c.lastStacks.keys().next().value as number);
   }
 }
@@ -100,7 +106,7 @@ export function emit(c: DmesgState, st: CallerState, blk: Block, extra: Args | u
   if (st.label) args.label = st.label;
   if (extra) Object.assign(args, extra);
   const d = describe(c, st, blk, args);
-  remember(c, blk, d);
+  remember(c, st, blk, d);
   if (blk.sameAs !== undefined) args.same_as_pid = blk.sameAs;
   const pid = d.pid;
   const comm = pid !== undefined && d.comm === undefined ? c.names.get(pid) : d.comm;

@@ -5,8 +5,9 @@
 import { addItems, arm, closeBlock, fault, flushFault, flushGap, frames, openBlock, text } from './assemble.js';
 import { bpfClose, bpfOpen, countLine, totalLine } from './histogram.js';
 import { beginIncident, endIncident, prose } from './incident.js';
-import { copyFrame, REFINE_LINES, type CallerState, type DmesgState } from './state.js';
+import { REFINE_LINES, type CallerState, type DmesgState } from './state.js';
 import type { Token } from './tokens.js';
+import { unpackFrames } from './kept-stacks.js';
 
 type Handler<K extends Token['t']> = (c: DmesgState, st: CallerState, tok: Extract<Token, { t: K }>, no: number, ts: number | undefined) => void;
 
@@ -15,7 +16,7 @@ const sameStack: Handler<'same-stack'> = (c, st, tok, no) => {
   const prev = c.lastStacks.get(tok.pid);
   const blk = st.block;
   if (blk && prev && blk.frames.length === 0) {
-    for (const f of prev) blk.frames.push(copyFrame(f));
+    for (const f of unpackFrames(prev)) blk.frames.push(f);
     blk.sameAs = tok.pid;
   } else text(c, st, no);
 };

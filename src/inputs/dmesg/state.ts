@@ -127,8 +127,8 @@ export interface DmesgState {
   readonly names: Map<number, string>;
   /** The report begun last in any task's or CPU's output. */
   lastIncident: Incident | undefined;
-  /** Last stack seen per task, for `<Same stack as pid N>` (bounded). */
-  readonly lastStacks: Map<number, RawFrame[]>;
+  /** Last stack seen per task, for `<Same stack as pid N>` (bounded), packed (`kept-stacks.ts`). */
+  readonly lastStacks: Map<number, Buffer>;
   readonly hist: Histograms;
   readonly summary: Summary;
 }

@@ -7,6 +7,9 @@
 import { title } from './scan.js';
 import { REGS, REPORT, type Token, type WordRule } from './tokens.js';
 
+/** The kind of a task-state line (sysrq-t/w, hung task, sched_show_task). */
+export const TASK_STATE = 'task state';
+
 const RE_CPU_LINE = /^CPU:\s*(\d+)\s+(?:UID:\s*\d+\s+)?PID:\s*(\d+)\s+Comm:\s*(.*?)(?:\s+(?:Not tainted|Tainted:|Not\s*$)|\s*$)/;
 const RE_TASK_LINE = /^task:(.*?)\s+state:\S*.*?\bpid:\s*(\d+)/;
 const RE_LABEL_TASK = /^(?:Allocated|Freed) by task (\d+)/;
@@ -35,7 +38,7 @@ export const TASK_WORDS: Record<string, WordRule> = {
   task: (_s, _j, next, rest) => {
     if (next !== 58) return null;
     const m = RE_TASK_LINE.exec(rest);
-    if (m) return { t: 'task', pid: Number(m[2]), comm: m[1]!.trim(), kind: 'task state', newDump: true };
+    if (m) return { t: 'task', pid: Number(m[2]), comm: m[1]!.trim(), kind: TASK_STATE, newDump: true };
     return REGS; // powerpc `task: c000000010d4ec70 ti: ...`
   },
   Process: (_s, _j, _next, rest) => {
@@ -70,7 +73,7 @@ export function tailLabel(tail: string): Token | null {
   if (tail.lastIndexOf(' 0x') > 0) {
     // sched_show_task() before 4.18: `init  D ffff88008addf688  0  2295  1 0x00000000`.
     const m = RE_OLD_TASK.exec(tail);
-    if (m) return { t: 'task', pid: Number(m[2]), comm: m[1]!, kind: 'task state', newDump: true };
+    if (m) return { t: 'task', pid: Number(m[2]), comm: m[1]!, kind: TASK_STATE, newDump: true };
   }
   return null;
 }
