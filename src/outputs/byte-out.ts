@@ -18,7 +18,11 @@ export class ByteOut {
   /** UTF-8 bytes written beyond the UTF-16 length of the text they encode (non-ASCII text). */
   utf16Excess = 0;
 
-  constructor(size = CHUNK_BYTES) {
+  /** `growTo`: the least size a buffer grows to, for a writer that knows how far it will grow. */
+  constructor(
+    size = CHUNK_BYTES,
+    private readonly growTo = 0,
+  ) {
     this.buf = Buffer.allocUnsafe(size);
   }
 
@@ -26,7 +30,7 @@ export class ByteOut {
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const used = this.pos - this.start;
-    const nb = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, used + n + (used >> 1)));
+    const nb = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, this.growTo, used + n + (used >> 1)));
     this.buf.copy(nb, 0, this.start, this.pos);
     this.moved(this.start);
     this.buf = nb;

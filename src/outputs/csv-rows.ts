@@ -1,11 +1,18 @@
-import { ByteOut } from './byte-out.js';
+import { ByteOut, CHUNK_BYTES } from './byte-out.js';
+
+/**
+ * Bytes of waiting rows past which the oldest are written out of turn (as past `HELD_ROWS`
+ * rows): rows of long stacks reach this bound first.
+ */
+export const HELD_BYTES = 8 << 20;
 
 /**
  * The waiting rows: their bytes one after another in one buffer, in arrival order, and their
  * sort keys in typed arrays (arrival order breaks ties, so it needs no key of its own).
  */
 export class HeldRows {
-  readonly buf = new ByteOut();
+  /** Grown once to what the bound needs, not step by step (each step a copy left as garbage). */
+  readonly buf = new ByteOut(CHUNK_BYTES, HELD_BYTES + CHUNK_BYTES);
   n = 0;
   ts = new Float64Array(1024);
   rank = new Int32Array(1024);

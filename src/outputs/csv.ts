@@ -18,8 +18,9 @@
  * Rows are in time order (`ts_ns`), a parent before its children at equal times (smaller
  * depth first), then by lane and arrival, for every input alike. A slice is known only when it
  * ends, so rows wait in a buffer and are written once no slice still open (and no earlier row to
- * come) can precede them; past `HELD_ROWS` waiting rows the oldest are written regardless, which
- * bounds memory on huge inputs at the cost of order around very long open calls. Text cells
+ * come) can precede them; past `HELD_ROWS` waiting rows or `HELD_BYTES` of them the oldest are
+ * written regardless, which bounds memory on huge inputs (rows of long stacks reach the byte bound
+ * first) at the cost of order around very long open calls. Text cells
  * that a spreadsheet would run as a formula (starting with = + - @ TAB CR LF, or full-width ＝ ＋ － ＠) get a leading `'`.
  *
  * Rows are written from templates into one buffer as they are made; the waiting ones are sorted
@@ -29,7 +30,7 @@ import type { Frame, TraceEvent, TrackInfo } from '../model/events.js';
 import { ByteOut } from './byte-out.js';
 import { frameLabel, softirqName } from './common.js';
 import { argsCell, cellString, closeArgs, csvText, formulaStart, member, num, openArgs, plainCell, text } from './csv-cells.js';
-import { HeldRows } from './csv-rows.js';
+import { HELD_BYTES, HeldRows } from './csv-rows.js';
 
 export { csvText };
 import type { OutputAdapter, OutputWriter } from './types.js';
@@ -38,6 +39,7 @@ export const CSV_COLUMNS = ['kind', 'ts_ns', 'dur_ns', 'cpu', 'pid', 'tid', 'com
 
 /** Rows waiting for their turn before the oldest are written out of turn. */
 export const HELD_ROWS = 1 << 17;
+export { HELD_BYTES };
 const OTHER_RANK = 1 << 20;
 
 interface Who {
@@ -115,7 +117,7 @@ class CsvWriter implements OutputWriter {
       this.header = true;
     }
     const h = this.held;
-    if (!all && h.n < HELD_ROWS) return;
+    if (!all && h.n < HELD_ROWS && h.buf.pos < HELD_BYTES) return;
     const idx = h.sorted();
     let n = h.n;
     if (!all) {

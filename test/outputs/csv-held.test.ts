@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../../src/model/events.js';
+import { csv, HELD_BYTES, HELD_ROWS } from '../../src/outputs/csv.js';
+
+const FRAMES = Array.from({ length: 40 }, (_, k) => ({ name: `function_with_a_long_name_${k}` }));
+const TRACK: TraceEvent = { kind: 'track', track: { kind: 'thread', id: 0, pid: 7, tid: 7, name: 'worker', processName: 'worker' } };
+
+/** `count` batches of `per` samples of a long stack on one thread, at times `ts(i)`. */
+function batches(count: number, per: number, ts: (i: number) => number): TraceEvent[][] {
+  const out: TraceEvent[][] = [];
+  for (let b = 0; b < count; b++) {
+    const evs: TraceEvent[] = b === 0 ? [TRACK] : [];
+    for (let k = 0; k < per; k++) evs.push({ kind: 'sample', ts: ts(b * per + k), track: 0, frames: FRAMES, weight: 1 });
+    out.push(evs);
+  }
+  return out;
+}
+
+const rowsIn = (b: Uint8Array | null) => {
+  let n = 0;
+  if (b) for (let i = 0; i < b.length; i++) if (b[i] === 10) n++;
+  return n;
+};
+
+describe('csv held rows', () => {
+  it('are bounded by bytes, not only by count: rows of long stacks are written while the input goes on', () => {
+    const w = csv.createWriter({});
+    const per = 100;
+    const count = 200; // 20,000 rows of ~1.2 KB: far below HELD_ROWS, three times HELD_BYTES
+    expect(count * per).toBeLessThan(HELD_ROWS);
+    let made = 0;
+    let written = -1; // the header line
+    let bytes = 0;
+    let maxHeld = 0;
+    for (const evs of batches(count, per, (i) => i * 1000)) {
+      const out = w.push(evs);
+      written += rowsIn(out);
+      bytes += out?.length ?? 0;
+      made += per;
+      maxHeld = Math.max(maxHeld, made - written);
+    }
+    const tail = w.end();
+    expect(written + rowsIn(tail)).toBe(made);
+    const rowBytes = (bytes + (tail?.length ?? 0)) / made;
+    expect(rowBytes).toBeGreaterThan(1000);
+    // Released during the run, and never more than HELD_BYTES (and one batch) waiting.
+    expect(written).toBeGreaterThan(made / 2);
+    expect(maxHeld * rowBytes).toBeLessThanOrEqual(HELD_BYTES + per * rowBytes);
+  });
+
+  it('keep time order across releases when nothing is open', () => {
+    const w = csv.createWriter({});
+    const chunks: Buffer[] = [];
+    // Times run backwards within each batch of 100, forwards from batch to batch.
+    for (const evs of batches(200, 100, (i) => Math.floor(i / 100) * 1e6 + (99 - (i % 100)) * 10)) {
+      const out = w.push(evs);
+      if (out) chunks.push(Buffer.from(out));
+    }
+    chunks.push(Buffer.from(w.end()!));
+    expect(chunks.length).toBeGreaterThan(2);
+    const lines = Buffer.concat(chunks).toString('utf8').trim().split('\r\n');
+    expect(lines).toHaveLength(20001);
+    const ts = lines.slice(1).map((l) => Number(l.split(',')[1]));
+    for (let i = 1; i < ts.length; i++) expect(ts[i]).toBeGreaterThanOrEqual(ts[i - 1]!);
+  });
+});
