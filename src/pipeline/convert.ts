@@ -15,6 +15,7 @@ import { atomicWriteStream, TEMP_MARK } from './atomic.js';
 import { EventGuard } from './guard.js';
 import { decompressed } from './decompress.js';
 import { HeadLines } from './head.js';
+import { FileChunks } from './read-file.js';
 import { batchTexts, LineSplitter, type ByteLines } from './lines.js';
 import { VERSION } from '../version.js';
 
@@ -121,10 +122,10 @@ const loopTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const READ_SIZE = 1 << 18;
 const PIECE = 1 << 16;
 
-function sourceStream(input: InputSource, chunkSize: number | undefined): Readable {
+function sourceStream(input: InputSource, chunkSize: number | undefined): Readable | FileChunks {
   if (typeof input === 'string') {
     if (input === '-') return process.stdin;
-    return fs.createReadStream(input, { highWaterMark: chunkSize ?? READ_SIZE });
+    return new FileChunks(input, chunkSize ?? READ_SIZE);
   }
   if (input instanceof Uint8Array) {
     const size = chunkSize ?? 64 * 1024;
@@ -245,7 +246,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const toEvents = chain.flushable(
     (b: LineBatch) => {
       if (!parser) {
-        held.push(b);
+        // Kept past this read: a copy, the read's buffer will be read into again.
+        held.push({ ...b, buf: Buffer.from(b.buf) });
         if (!head.push(batchTexts(b))) return chain.none;
         startParsing();
         const evs = held.flatMap(parseBatch);
@@ -288,8 +290,9 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   );
 
 
-  const raw = sourceStream(opts.input, opts.chunkSize);
-  const src = decompressed(raw);
+  const source = sourceStream(opts.input, opts.chunkSize);
+  const file = source instanceof FileChunks ? source : undefined;
+  const src = decompressed(file ? file.stream : (source as Readable));
   let rawBytes = 0;
   const progress = opts.onProgress;
   // The stages run as one stream-chain generator pipeline inside an async-generator step of
@@ -309,7 +312,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
         await loopTurn();
       }
       if (progress) {
-        rawBytes = raw instanceof fs.ReadStream ? raw.bytesRead : rawBytes + chunk.length;
+        rawBytes = file ? file.bytesRead : rawBytes + chunk.length;
         progress(rawBytes);
       }
       // Reads are large (fewer system calls and stream turns); lines are parsed in pieces of
@@ -323,6 +326,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
         o = cut;
       }
       yield* stages(o === 0 ? chunk : chunk.subarray(o)) as AsyncGenerator<Uint8Array>;
+      // Every line of it is parsed: the file reader may read into it again.
+      file?.done(chunk);
     }
     yield* stages(chain.none as unknown as Uint8Array) as AsyncGenerator<Uint8Array>;
   };
