@@ -2,10 +2,17 @@
  * Output bytes written in place: text and numbers go straight into one large buffer (1 MiB
  * chunks), with no string or object per event. `take()` hands out what was written since the
  * last call as a view of that buffer and never writes over it again (later bytes go after it,
- * or into a fresh chunk), so the pipeline may keep the view as long as it likes.
+ * or into another chunk), so the pipeline may keep the view as long as it likes.
+ *
+ * Chunks are used again when the pipeline says, through `written()`, that every view of one
+ * has been written out: a fresh 1 MiB per MiB of output would otherwise wait outside the heap
+ * until a full collection. Until the first `written()` (an output kept in memory never calls
+ * it) no view is tracked and every chunk is new.
  */
 
 export const CHUNK_BYTES = 1 << 20;
+/** Chunks whose views are followed at most. */
+const TRACKED = 4;
 
 const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
@@ -17,20 +24,28 @@ export class ByteOut {
   start = 0;
   /** UTF-8 bytes written beyond the UTF-16 length of the text they encode (non-ASCII text). */
   utf16Excess = 0;
+  /** Views handed out and not yet written, per chunk (once the pipeline reports writes). */
+  private out: Map<ArrayBufferLike, { chunk: Buffer; views: number }> | undefined;
+  private readonly spare: Buffer[] = [];
 
-  /** `growTo`: the least size a buffer grows to, for a writer that knows how far it will grow. */
-  constructor(
-    size = CHUNK_BYTES,
-    private readonly growTo = 0,
-  ) {
+  /** The least size a buffer grows to. */
+  private readonly least: number;
+
+  /**
+   * `size`: the first buffer's; `growTo`: the least size a buffer grows to, for a writer that
+   * knows how far it will grow (else the first size: many small buffers stay small).
+   */
+  constructor(size = CHUNK_BYTES, growTo = 0) {
     this.buf = Buffer.allocUnsafe(size);
+    this.least = Math.max(size, growTo);
   }
 
   /** Room for `n` more bytes; what is not handed out moves into a new buffer when needed. */
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const used = this.pos - this.start;
-    const nb = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, this.growTo, used + n + (used >> 1)));
+    const size = Math.max(this.least, used + n + (used >> 1));
+    const nb = size === CHUNK_BYTES && this.spare.length ? this.spare.pop()! : Buffer.allocUnsafe(size);
     this.buf.copy(nb, 0, this.start, this.pos);
     this.moved(this.start);
     this.buf = nb;
@@ -46,11 +61,36 @@ export class ByteOut {
     if (this.pos === this.start) return null;
     const out = this.buf.subarray(this.start, this.pos);
     this.start = this.pos;
+    if (this.out) {
+      const e = this.out.get(this.buf.buffer);
+      if (e) e.views++;
+      else {
+        this.out.set(this.buf.buffer, { chunk: this.buf, views: 1 });
+        // A view copied rather than written (a writer joining pieces) is never reported: the
+        // oldest chunks are forgotten, left to the collector, so none is held for good.
+        if (this.out.size > TRACKED) this.out.delete(this.out.keys().next().value!);
+      }
+    }
     if (this.buf.length - this.pos < CHUNK_BYTES >> 4) {
-      this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      this.buf = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
       this.pos = this.start = 0;
     }
     return out;
+  }
+
+  /**
+   * The pipeline wrote `view` (something `take()` returned, or anything else: then nothing
+   * happens); a chunk all of whose views are written, and that is full, is used again.
+   */
+  written(view: Uint8Array): void {
+    if (!this.out) {
+      this.out = new Map();
+      return;
+    }
+    const e = this.out.get(view.buffer);
+    if (!e || --e.views > 0) return;
+    this.out.delete(view.buffer);
+    if (e.chunk !== this.buf && e.chunk.length === CHUNK_BYTES && this.spare.length < 2) this.spare.push(e.chunk);
   }
 
   /** Bytes written since `from` (a position taken before), as a copy. */

@@ -353,6 +353,10 @@ class ChromeWriter implements OutputWriter, LaneHost {
     this.done();
   }
 
+  written(chunk: Uint8Array): void {
+    this.out.written(chunk);
+  }
+
   end(): Uint8Array | null {
     this.flushPending();
     // Viewers reject an empty traceEvents array: always hold at least the process metadata.

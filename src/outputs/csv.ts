@@ -61,6 +61,9 @@ class CsvWriter implements OutputWriter {
   private readonly held = new HeldRows();
   /** The rows of the last release, waiting to be returned. */
   private released: Buffer | undefined;
+  /** The memory of the last release (until it is written out), and of one written out. */
+  private lentRelease: Buffer | undefined;
+  private spareRelease: Buffer | undefined;
   /** Per track: start times of the open slices (outermost first). */
   private readonly open = new Map<number, number[]>();
   private readonly irqOpen = new Map<string, { ts: number; name: string; args: Record<string, unknown> }>();
@@ -130,9 +133,14 @@ class CsvWriter implements OutputWriter {
     const gone = new Uint8Array(h.n);
     let bytes = 0;
     for (let k = 0; k < n; k++) bytes += h.end(idx[k]!) - h.at[idx[k]!]!;
-    // A large release gets a buffer of its own, of its exact size, freed once written.
+    // A large release gets a buffer of its own: the last one again once it was written out.
     const head = this.out.take();
-    const big = Buffer.allocUnsafe((head?.length ?? 0) + bytes);
+    const need = (head?.length ?? 0) + bytes;
+    let room = this.spareRelease;
+    if (!room || room.length < need) room = Buffer.allocUnsafe(Math.max(need, HELD_BYTES));
+    this.spareRelease = undefined;
+    this.lentRelease = room;
+    const big = room.subarray(0, need);
     let p = head ? head.copy(big, 0) : 0;
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
@@ -354,6 +362,14 @@ class CsvWriter implements OutputWriter {
       default:
         return;
     }
+  }
+
+  written(chunk: Uint8Array): void {
+    const lent = this.lentRelease;
+    if (lent && chunk.buffer === lent.buffer) {
+      this.spareRelease = lent;
+      this.lentRelease = undefined;
+    } else this.out.written(chunk);
   }
 
   end(): Uint8Array | null {

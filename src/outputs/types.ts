@@ -42,6 +42,11 @@ export interface OutputWriter {
    * output (folded paths) is never held whole. The pipeline prefers it when present.
    */
   endChunks?(): Iterable<Uint8Array | string>;
+  /**
+   * Optional: the pipeline wrote out `chunk`, something `push`/`end` returned (called for every
+   * one of them, or for none), so the writer may use its memory again.
+   */
+  written?(chunk: Uint8Array): void;
 }
 
 export interface OutputAdapter {

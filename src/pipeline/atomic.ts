@@ -16,11 +16,12 @@ export const TEMP_MARK = '.tracebridge-tmp-';
  * A write stream to a temporary file beside `target`; nothing appears under the target's name
  * until `commit()`, so an interrupted run never leaves a file that looks whole.
  */
-export function atomicWriteStream(target: string, opts: { removeStale?: boolean } = {}): AtomicWriteStream {
+export function atomicWriteStream(target: string, opts: { removeStale?: boolean; onWritten?: (chunk: Uint8Array) => void } = {}): AtomicWriteStream {
   const dir = path.dirname(target);
   if (opts.removeStale) removeStaleTemps(target);
   const tmp = path.join(dir, `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
   const ws = fs.createWriteStream(tmp, { flags: 'wx' }) as AtomicWriteStream;
+  if (opts.onWritten) tellWritten(ws, opts.onWritten);
   ws.commit = async () => {
     const fd = await fs.promises.open(tmp, 'r+');
     try {
@@ -35,6 +36,28 @@ export function atomicWriteStream(target: string, opts: { removeStale?: boolean 
     await fs.promises.rm(tmp, { force: true });
   };
   return ws;
+}
+
+type WriteCb = (err?: Error | null) => void;
+type Chunk = { chunk: Buffer };
+
+/** Calls `fn` with each chunk once the stream has written it (its write, one or gathered, is done). */
+function tellWritten(ws: fs.WriteStream, fn: (chunk: Uint8Array) => void): void {
+  const w = ws as unknown as { _write: (c: Buffer, e: BufferEncoding, cb: WriteCb) => void; _writev?: (cs: Chunk[], cb: WriteCb) => void };
+  const write = w._write.bind(ws);
+  w._write = (c, e, cb) =>
+    write(c, e, (err) => {
+      if (!err) fn(c);
+      cb(err);
+    });
+  if (w._writev) {
+    const writev = w._writev.bind(ws);
+    w._writev = (cs, cb) =>
+      writev(cs, (err) => {
+        if (!err) for (const c of cs) fn(c.chunk);
+        cb(err);
+      });
+  }
 }
 
 /**

@@ -350,7 +350,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
       const target = opts.output;
       let sink: ReturnType<typeof atomicWriteStream>;
       try {
-        sink = atomicWriteStream(target, { removeStale: true });
+        sink = atomicWriteStream(target, { removeStale: true, onWritten: (c) => writer?.written?.(c) });
       } catch (e) {
         throw new ConvertError(`cannot write ${target}: ${ioReason(e)}`, 'io');
       }

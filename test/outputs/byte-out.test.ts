@@ -49,6 +49,49 @@ describe('ByteOut', () => {
     for (const [b, s] of parts) expect(b.toString('latin1')).toBe(s);
     expect(CHUNK_BYTES).toBeGreaterThan(20000);
   });
+  it('uses a chunk again only once every view of it is reported written, and not before the first report', () => {
+    const fill = (o: ByteOut, n: number, c: number) => {
+      o.ensure(n);
+      o.buf.fill(c, o.pos, o.pos + n);
+      o.pos += n;
+    };
+    const near = CHUNK_BYTES - 1000;
+    // No report yet: every chunk is new.
+    const quiet = new ByteOut();
+    const seen = new Set<ArrayBufferLike>();
+    for (let k = 0; k < 4; k++) {
+      fill(quiet, near, k);
+      seen.add(quiet.take()!.buffer);
+    }
+    expect(seen.size).toBe(4);
+
+    const o = new ByteOut();
+    o.written(new Uint8Array(1)); // the first report (of something not its own) starts the tracking
+    fill(o, 1000, 1);
+    const a1 = o.take()!;
+    fill(o, near - 1000, 2);
+    const a2 = o.take()!; // chunk A is full: the next bytes go to a new chunk B
+    const A = a1.buffer;
+    expect(a2.buffer === A).toBe(true);
+    const copies = [Buffer.from(a1), Buffer.from(a2)];
+    o.written(a1);
+    fill(o, near, 3);
+    const b = o.take()!; // chunk B full; A still has a view out: C is new
+    expect(b.buffer === A).toBe(false);
+    fill(o, near, 4);
+    const c = o.take()!;
+    expect(c.buffer === A).toBe(false);
+    expect(Buffer.from(a1).equals(copies[0]!) && Buffer.from(a2).equals(copies[1]!)).toBe(true);
+    o.written(a2); // every view of A is written: A comes back when the chunk at hand is full
+    fill(o, near, 5);
+    const d = o.take()!;
+    expect(d.buffer === A).toBe(false);
+    fill(o, near, 6);
+    const e = o.take()!;
+    expect(e.buffer === A).toBe(true);
+    expect(e.every((x) => x === 6) && d.every((x) => x === 5)).toBe(true);
+    expect(b.every((x) => x === 3) && c.every((x) => x === 4)).toBe(true);
+  });
 });
 
 describe('JSON text', () => {

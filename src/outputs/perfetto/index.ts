@@ -176,6 +176,10 @@ class PerfettoWriter implements OutputWriter {
     w.close();
   }
 
+  written(chunk: Uint8Array): void {
+    this.w.written(chunk);
+  }
+
   end(): Uint8Array | null {
     this.start();
     this.ftrace.flushAll();
