@@ -6,6 +6,8 @@ export type { ByteLines };
 
 /** Longest line kept; the rest of a longer line is skipped (and reported), memory stays bounded. */
 export const MAX_LINE = 1 << 20;
+/** Least size of the buffer a cut line and the next read are joined in (a read piece and more). */
+const JOINED_BYTES = 128 << 10;
 
 const asBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
 
@@ -38,6 +40,8 @@ export function batchTexts(b: ByteLines): string[] {
 export class LineSplitter {
   /** Bytes of a line begun in an earlier read (a copy: sources may reuse their buffers). */
   private carry: Buffer | null = null;
+  /** Where a carried line and the next read are joined. */
+  private joined: Buffer | null = null;
   /** Skipping the rest of an over-long line until its newline. */
   private skipping = false;
   /** Number of the next line to be returned. */
@@ -71,7 +75,13 @@ export class LineSplitter {
       pos = nl + 1;
     }
     if (this.carry) {
-      buf = Buffer.concat([this.carry, buf.subarray(pos)]);
+      // The cut line and the read after it, joined in one buffer used again for every read: a
+      // batch is parsed before the next read comes (what is kept longer is copied).
+      const need = this.carry.length + buf.length - pos;
+      if (!this.joined || this.joined.length < need) this.joined = Buffer.allocUnsafeSlow(Math.max(need, JOINED_BYTES));
+      this.carry.copy(this.joined, 0);
+      buf.copy(this.joined, this.carry.length, pos);
+      buf = this.joined.subarray(0, need);
       pos = 0;
       this.carry = null;
     }
