@@ -130,8 +130,16 @@ export class ThreadOrder {
 
   /** Writes everything held, thread by thread. */
   finish(): void {
+    for (const _ of this.finishing());
+  }
+
+  /** `finish()` a run at a time: a turn after each, so the caller may hand out what was written. */
+  *finishing(): Generator<void> {
     for (const [track, h] of this.held) {
-      while (h.first.length > h.head) this.flushOldest(h);
+      while (h.first.length > h.head) {
+        this.flushOldest(h);
+        yield;
+      }
       this.spare.set(track, h);
     }
     this.held.clear();

@@ -20,7 +20,7 @@
  */
 import type { Args, Frame, SliceBegin, TraceEvent, TraceInfo, TrackInfo } from '../model/events.js';
 import { isSynthesizedName } from '../model/slices.js';
-import { ByteOut } from './byte-out.js';
+import { ByteOut, CHUNK_BYTES } from './byte-out.js';
 import { traceMetadata } from './common.js';
 import { CPU_LANES_PID, CpuLanes, GLOBAL_LANES_PID, LANE_TID_BASE, type LaneHost } from './chrome-json-lanes.js';
 import { FlameChart } from './flame-chart.js';
@@ -358,17 +358,31 @@ class ChromeWriter implements OutputWriter, LaneHost {
   }
 
   end(): Uint8Array | null {
+    const parts = [...this.endChunks()];
+    return parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  /**
+   * The end in pieces of about half a chunk: what threads still hold (up to tens of MB) is
+   * handed out as it is written, never gathered into one buffer.
+   */
+  *endChunks(): Generator<Uint8Array> {
     this.flushPending();
     // Viewers reject an empty traceEvents array: always hold at least the process metadata.
     if (this.first) this.meta('process_name', GLOBAL_LANES_PID, GLOBAL_LANES_PID, 'Global');
     this.chart.finish();
-    this.order.finish();
+    for (const _ of this.order.finishing()) {
+      if (this.out.pos - this.out.start < CHUNK_BYTES >> 1) continue;
+      const b = this.out.take();
+      if (b) yield b;
+    }
     this.lanes.finish(this.lastTs);
     const { meta, diagnostics } = traceMetadata(this.info, this.opts);
     const other: Record<string, unknown> = { ...meta };
     if (this.opts.diagnostics) other.diagnostics = diagnostics;
     this.out.utf8(`\n],\n"displayTimeUnit":"ns",\n"otherData":${JSON.stringify(other)}}\n`);
-    return this.out.take();
+    const b = this.out.take();
+    if (b) yield b;
   }
 }
 
