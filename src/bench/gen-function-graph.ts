@@ -35,10 +35,14 @@ function durCol(ns: number): string {
   return `${mark} ${num}`.padEnd(13);
 }
 
-/** Yields chunks of generated text until at least `minBytes` were produced. */
-export function* functionGraphText(minBytes: number, seed = 1): Generator<string> {
+/**
+ * Yields chunks of generated text until at least `minBytes` were produced. `bare`: no header
+ * and no context-switch banners, so no line names a task (the parser's held lines are bounded
+ * by bytes, not by a banner).
+ */
+export function* functionGraphText(minBytes: number, seed = 1, bare = false): Generator<string> {
   const r = rng(seed);
-  yield '# tracer: function_graph\n#\n# CPU  DURATION                  FUNCTION CALLS\n# |     |   |                     |   |   |   |\n';
+  if (!bare) yield '# tracer: function_graph\n#\n# CPU  DURATION                  FUNCTION CALLS\n# |     |   |                     |   |   |   |\n';
   let bytes = 0;
   const tasks = ['kt-work-406', 'cat-2606', 'kworker-44', 'rcu_pre-15'];
   const current = [0, 1];
@@ -68,7 +72,7 @@ export function* functionGraphText(minBytes: number, seed = 1): Generator<string
       return total;
     };
     emit(shapes[Math.floor(r() * shapes.length)]!, 0);
-    if (r() < 0.02) {
+    if (r() < 0.02 && !bare) {
       const from = tasks[current[cpu]!]!;
       current[cpu] = Math.floor(r() * tasks.length);
       const to = tasks[current[cpu]!]!;
@@ -80,6 +84,6 @@ export function* functionGraphText(minBytes: number, seed = 1): Generator<string
   }
 }
 
-export async function writeFunctionGraph(path: string, minBytes: number, seed = 1): Promise<number> {
-  return writeText(path, functionGraphText(minBytes, seed));
+export async function writeFunctionGraph(path: string, minBytes: number, seed = 1, bare = false): Promise<number> {
+  return writeText(path, functionGraphText(minBytes, seed, bare));
 }
