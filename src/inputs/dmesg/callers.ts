@@ -17,9 +17,15 @@ export class CallerStates<T> {
   private head: Entry<T> | undefined;
   private tail: Entry<T> | undefined;
 
+  /**
+   * `reset`: makes a finished state new again, so the least recently used one is taken over by
+   * the next new id: a log of thousands of task ids would otherwise make a state per line, each
+   * living long enough to be promoted and then garbage in the old generation.
+   */
   constructor(
     private readonly limit: number,
     private readonly create: () => T,
+    private readonly reset?: (state: T) => void,
   ) {}
 
   /** The state of `key`, now the most recently used; a new one may push out the least recently used (`evicted`). */
@@ -37,6 +43,13 @@ export class CallerStates<T> {
       evicted(old.state);
       this.unlink(old);
       this.map.delete(old.key);
+      if (this.reset) {
+        this.reset(old.state);
+        old.key = key;
+        this.map.set(key, old);
+        this.append(old);
+        return old.state;
+      }
     }
     const n: Entry<T> = { key, state: this.create(), prev: undefined, next: undefined };
     this.map.set(key, n);

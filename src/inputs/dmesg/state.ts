@@ -181,13 +181,28 @@ export function newCallerState(): CallerState {
   };
 }
 
+/** A finished state made new again (every field as `newCallerState` sets it). */
+export function resetCallerState(st: CallerState): void {
+  st.incident = undefined;
+  st.cpu = undefined;
+  st.pid = undefined;
+  st.comm = undefined;
+  st.taskKind = undefined;
+  st.label = undefined;
+  st.emitted = 0;
+  st.fault = undefined;
+  st.block = undefined;
+  st.skipNextFrame = false;
+  st.afterEnd = false;
+}
+
 export function newDmesgState(report: Report, sink: TraceSink, stacks: StackBuilder): DmesgState {
   return {
     report,
     sink,
     stacks,
     main: newCallerState(),
-    callers: new CallerStates(MAX_CALLERS, newCallerState),
+    callers: new CallerStates(MAX_CALLERS, newCallerState, resetCallerState),
     names: new Map(),
     lastIncident: undefined,
     lastStacks: new Map(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallerStates } from '../../../src/inputs/dmesg/callers.js';
+import { newCallerState, resetCallerState, type CallerState } from '../../../src/inputs/dmesg/state.js';
 
 describe('dmesg caller states', () => {
   const make = (limit: number) => {
@@ -69,5 +70,27 @@ describe('dmesg caller states', () => {
     }
     expect(outC).toEqual(outM);
     expect(c.drain().map((s) => s.id)).toEqual([...model.values()]);
+  });
+
+  it('with a reset, a pushed-out state is finished, made new and taken over by the new id', () => {
+    let made = 0;
+    const c = new CallerStates<{ id: number; used: boolean }>(2, () => ({ id: made++, used: false }), (s) => (s.used = false));
+    const finished: boolean[] = [];
+    const ev = (s: { used: boolean }) => finished.push(s.used);
+    c.get('a', ev).used = true;
+    c.get('b', ev).used = true;
+    const d = c.get('d', ev); // a's state, finished while still in use, then reset
+    expect(finished).toEqual([true]);
+    expect(d).toEqual({ id: 0, used: false });
+    expect(made).toBe(2);
+    expect(c.get('d', ev)).toBe(d);
+    expect(c.get('b', ev).id).toBe(1);
+  });
+
+  it('resetCallerState leaves a state as newCallerState makes it, every field', () => {
+    const st = newCallerState();
+    for (const k of Object.keys(st) as (keyof CallerState)[]) (st as unknown as Record<string, unknown>)[k] = k === 'emitted' ? 9 : { stale: k };
+    resetCallerState(st);
+    expect(st).toEqual(newCallerState());
   });
 });
