@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallerStates } from '../../../src/inputs/dmesg/callers.js';
+import { CallerStates, Slots } from '../../../src/inputs/dmesg/callers.js';
 import { newCallerState, resetCallerState, type CallerState } from '../../../src/inputs/dmesg/state.js';
 
 describe('dmesg caller states', () => {
@@ -43,17 +43,20 @@ describe('dmesg caller states', () => {
     expect(c.get('a', () => {}).id).toBe(4);
   });
 
-  it('keeps the order of a Map refreshed by delete and set (the order dmesg outputs depend on)', () => {
-    const limit = 16;
+  it.each([
+    [16, 40, 5000],
+    [256, 3000, 60000],
+    [3, 5, 2000],
+  ])('keeps the order of a Map refreshed by delete and set (the order dmesg outputs depend on): %i states, %i ids', (limit, ids, steps) => {
     const c = make(limit);
     const model = new Map<string, number>();
     const outC: number[] = [];
     const outM: number[] = [];
     let seed = 7;
     let next = 0;
-    for (let k = 0; k < 5000; k++) {
+    for (let k = 0; k < steps; k++) {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      const key = `T${seed % 40}`;
+      const key = `${seed % 3 === 0 ? 'C' : 'T'}${(seed >> 4) % ids}`;
       c.get(key, (s) => outC.push(s.id));
       const v = model.get(key);
       if (v !== undefined) {
@@ -92,5 +95,29 @@ describe('dmesg caller states', () => {
     for (const k of Object.keys(st) as (keyof CallerState)[]) (st as unknown as Record<string, unknown>)[k] = k === 'emitted' ? 9 : { stale: k };
     resetCallerState(st);
     expect(st).toEqual(newCallerState());
+  });
+
+  it('the slot table finds every entry after deletions inside runs, across the table end too', () => {
+    const t = new Slots<{ key: string }>(4); // 16 slots
+    const byHome = new Map<number, string[]>();
+    for (let n = 0; n < 5000; n++) {
+      const k = `T${n}`;
+      const h = t.hash(k);
+      if (!byHome.has(h)) byHome.set(h, []);
+      byHome.get(h)!.push(k);
+    }
+    const home = (h: number, i: number) => byHome.get(h)![i]!;
+    // A run from slot 14 over the end: two keys at home 14, one at home 15, one at home 0.
+    const scenario = (gone: string, keys: string[]) => {
+      const s = new Slots<{ key: string }>(4);
+      for (const k of keys) s.add({ key: k });
+      s.delete(gone);
+      for (const k of keys) expect(s.get(k)?.key ?? null, `${k} after deleting ${gone}`).toBe(k === gone ? null : k);
+    };
+    const keys = [home(14, 0), home(14, 1), home(15, 0), home(0, 0), home(0, 1), home(1, 0)];
+    for (const gone of keys) scenario(gone, keys);
+    // An entry at its own home right after the hole, across the end, stays.
+    scenario(home(15, 0), [home(15, 0), home(0, 0)]);
+    scenario(home(15, 0), [home(15, 0), home(15, 1), home(0, 0)]);
   });
 });
