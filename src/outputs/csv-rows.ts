@@ -50,6 +50,13 @@ export class HeldRows {
     const idx = new Uint32Array(this.n);
     for (let i = 0; i < this.n; i++) idx[i] = i;
     const { ts, rank, track } = this;
+    // Rows mostly come in order (samples, events of one CPU): then there is nothing to sort (a
+    // sort with a compare function copies the keys into arrays on the heap, which are garbage).
+    let ordered = true;
+    for (let i = 1; i < this.n && ordered; i++) {
+      ordered = ts[i - 1]! < ts[i]! || (ts[i - 1] === ts[i] && (rank[i - 1]! < rank[i]! || (rank[i - 1] === rank[i] && track[i - 1]! <= track[i]!)));
+    }
+    if (ordered) return idx;
     return idx.sort((a, b) => ts[a]! - ts[b]! || rank[a]! - rank[b]! || track[a]! - track[b]! || a - b);
   }
 

@@ -64,3 +64,29 @@ describe('csv held rows', () => {
     for (let i = 1; i < ts.length; i++) expect(ts[i]).toBeGreaterThanOrEqual(ts[i - 1]!);
   });
 });
+
+describe('csv waiting-row order', () => {
+  it('is the sort by time, depth, lane and arrival, whether the rows came in order or not', async () => {
+    const { HeldRows } = await import('../../src/outputs/csv-rows.js');
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (const shape of ['ordered', 'ties', 'shuffled', 'one-late']) {
+      const h = new HeldRows();
+      const keys: [number, number, number][] = [];
+      for (let i = 0; i < 500; i++) {
+        const ts = shape === 'shuffled' ? rnd(50) : shape === 'ties' ? Math.floor(i / 7) : i * 10;
+        const k: [number, number, number] = shape === 'ties' ? [ts, rnd(3), rnd(3) - 1] : [shape === 'one-late' && i === 300 ? 5 : ts, 0, 0];
+        keys.push(k);
+        h.add(k[0], k[1], k[2], i);
+      }
+      const want = keys
+        .map((k, i) => ({ k, i }))
+        .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2] || a.i - b.i)
+        .map((x) => x.i);
+      expect([...h.sorted()], shape).toEqual(want);
+    }
+  });
+});
