@@ -66,7 +66,8 @@ class CsvWriter implements OutputWriter {
   private spareRelease: Buffer | undefined;
   /** Per track: start times of the open slices (outermost first). */
   private readonly open = new Map<number, number[]>();
-  private readonly irqOpen = new Map<string, { ts: number; name: string; args: Record<string, unknown> }>();
+  /** Per `kind:cpu`, the interrupt running there (undefined once it exited: the key stays, so a Map that never shrinks is never rebuilt). */
+  private readonly irqOpen = new Map<string, { ts: number; name: string; args: Record<string, unknown> } | undefined>();
   /** Sort key of the row being written, and where it began. */
   private kTs = 0;
   private kRank = 0;
@@ -109,7 +110,7 @@ class CsvWriter implements OutputWriter {
   private watermark(): number {
     let w = Infinity;
     for (const st of this.open.values()) if (st.length && st[0]! < w) w = st[0]!;
-    for (const o of this.irqOpen.values()) if (o.ts < w) w = o.ts;
+    for (const o of this.irqOpen.values()) if (o && o.ts < w) w = o.ts;
     return w;
   }
 
@@ -338,7 +339,7 @@ class CsvWriter implements OutputWriter {
           this.irqOpen.set(key, { ts: e.ts, name, args: e.kind === 'irq' ? { irq: e.irq } : { vec: e.vec } });
         } else {
           const op = this.irqOpen.get(key);
-          this.irqOpen.delete(key);
+          if (op) this.irqOpen.set(key, undefined);
           const args = { ...(op?.args ?? {}), ...(e.kind === 'irq' && e.ret !== undefined ? { ret: e.ret } : {}) };
           const name = op?.name ?? (e.kind === 'irq' ? `IRQ ${e.irq}` : softirqName(e.vec));
           const o = this.row(op ? op.ts : e.ts, 0, -1 - e.cpu);
@@ -375,6 +376,7 @@ class CsvWriter implements OutputWriter {
   end(): Uint8Array | null {
     // Interrupts still running when the input ended.
     for (const [key, op] of [...this.irqOpen].sort()) {
+      if (!op) continue;
       const [kind, cpu] = key.split(':');
       const o = this.row(op.ts, 0, -1 - Number(cpu));
       o.ascii(`${kind},`);
