@@ -68,7 +68,9 @@ export function argsCell(o: ByteOut, a: Args | Record<string, unknown> | undefin
 /** `""key"":value` members of an args cell being written (no comma while `first`); false once one is written. */
 export function member(o: ByteOut, first: boolean, key: string, v: unknown): boolean {
   if (v === undefined) return first;
-  o.ascii(first ? `""${key}"":` : `,""${key}"":`);
+  o.ascii(first ? '""' : ',""');
+  o.ascii(key);
+  o.ascii('"":');
   jsonValue(o, v, true);
   return false;
 }

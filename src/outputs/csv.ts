@@ -198,7 +198,8 @@ class CsvWriter implements OutputWriter {
         const st = this.open.get(e.track);
         if (st) st.length = Math.min(st.length, e.depth);
         const o = this.row(e.start, e.depth, e.track);
-        const a = e.beginArgs ? { ...e.beginArgs, ...(e.args ?? {}) } : e.args;
+        // Merged only when both have arguments: no object made per slice for nothing.
+        const a = e.beginArgs && e.args ? { ...e.beginArgs, ...e.args } : (e.beginArgs ?? e.args);
         o.ascii('slice,');
         num(o, e.start);
         o.ascii(',');
