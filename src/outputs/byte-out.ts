@@ -28,7 +28,7 @@ export class ByteOut {
   private out: Map<ArrayBufferLike, { chunk: Buffer; views: number }> | undefined;
   private readonly spare: Buffer[] = [];
 
-  /** The least size a buffer grows to. */
+  /** The least size a buffer grows to: the size of a chunk, the one size used again. */
   private readonly least: number;
 
   /**
@@ -45,9 +45,10 @@ export class ByteOut {
     if (this.pos + n <= this.buf.length) return;
     const used = this.pos - this.start;
     const size = Math.max(this.least, used + n + (used >> 1));
-    const nb = size === CHUNK_BYTES && this.spare.length ? this.spare.pop()! : Buffer.allocUnsafe(size);
+    const nb = size === this.least && this.spare.length ? this.spare.pop()! : Buffer.allocUnsafe(size);
     this.buf.copy(nb, 0, this.start, this.pos);
     this.moved(this.start);
+    this.retire(this.buf);
     this.buf = nb;
     this.pos = used;
     this.start = 0;
@@ -72,7 +73,8 @@ export class ByteOut {
       }
     }
     if (this.buf.length - this.pos < CHUNK_BYTES >> 4) {
-      this.buf = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+      this.retire(this.buf);
+      this.buf = this.spare.pop() ?? Buffer.allocUnsafe(this.least);
       this.pos = this.start = 0;
     }
     return out;
@@ -89,8 +91,19 @@ export class ByteOut {
     }
     const e = this.out.get(view.buffer);
     if (!e || --e.views > 0) return;
-    this.out.delete(view.buffer);
-    if (e.chunk !== this.buf && e.chunk.length === CHUNK_BYTES && this.spare.length < 2) this.spare.push(e.chunk);
+    // The chunk being written into stays followed (no view out) until it is replaced.
+    if (e.chunk !== this.buf) this.reuse(e.chunk);
+  }
+
+  /** The chunk being written into is replaced: used again if every view of it is written. */
+  private retire(chunk: Buffer): void {
+    const e = this.out?.get(chunk.buffer);
+    if (e && e.views === 0) this.reuse(chunk);
+  }
+
+  private reuse(chunk: Buffer): void {
+    this.out!.delete(chunk.buffer);
+    if (chunk.length === this.least && this.spare.length < 2) this.spare.push(chunk);
   }
 
   /** Bytes written since `from` (a position taken before), as a copy. */

@@ -27,7 +27,7 @@
  * by keys kept in typed arrays, so a row costs no object or string.
  */
 import type { Frame, TraceEvent, TrackInfo } from '../model/events.js';
-import { ByteOut } from './byte-out.js';
+import { ByteOut, CHUNK_BYTES } from './byte-out.js';
 import { frameLabel, softirqName } from './common.js';
 import { argsCell, cellString, closeArgs, csvText, formulaStart, member, num, openArgs, plainCell, text } from './csv-cells.js';
 import { HELD_BYTES, HeldRows } from './csv-rows.js';
@@ -61,9 +61,8 @@ class CsvWriter implements OutputWriter {
   private readonly held = new HeldRows();
   /** The rows of the last release, waiting to be returned. */
   private released: Buffer | undefined;
-  /** The memory of the last release (until it is written out), and of one written out. */
-  private lentRelease: Buffer | undefined;
-  private spareRelease: Buffer | undefined;
+  /** Where releases are gathered: chunks of the bound's size, used again once written out. */
+  private readonly releases = new ByteOut(CHUNK_BYTES, HELD_BYTES + CHUNK_BYTES);
   /** Per track: start times of the open slices (outermost first). */
   private readonly open = new Map<number, number[]>();
   /** Per `kind:cpu`, the interrupt running there (undefined once it exited: the key stays, so a Map that never shrinks is never rebuilt). */
@@ -134,21 +133,17 @@ class CsvWriter implements OutputWriter {
     const gone = new Uint8Array(h.n);
     let bytes = 0;
     for (let k = 0; k < n; k++) bytes += h.end(idx[k]!) - h.at[idx[k]!]!;
-    // A large release gets a buffer of its own: the last one again once it was written out.
+    // A large release is gathered apart from the small output, in chunks of its own size.
     const head = this.out.take();
-    const need = (head?.length ?? 0) + bytes;
-    let room = this.spareRelease;
-    if (!room || room.length < need) room = Buffer.allocUnsafe(Math.max(need, HELD_BYTES));
-    this.spareRelease = undefined;
-    this.lentRelease = room;
-    const big = room.subarray(0, need);
-    let p = head ? head.copy(big, 0) : 0;
+    const r = this.releases;
+    r.ensure((head?.length ?? 0) + bytes);
+    if (head) r.bytes(head);
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
-      p += src.copy(big, p, h.at[i]!, h.end(i));
+      r.copyRange(src, h.at[i]!, h.end(i));
       gone[i] = 1;
     }
-    this.released = big;
+    this.released = r.take() ?? undefined;
     h.compact(gone);
   }
 
@@ -367,11 +362,8 @@ class CsvWriter implements OutputWriter {
   }
 
   written(chunk: Uint8Array): void {
-    const lent = this.lentRelease;
-    if (lent && chunk.buffer === lent.buffer) {
-      this.spareRelease = lent;
-      this.lentRelease = undefined;
-    } else this.out.written(chunk);
+    this.out.written(chunk);
+    this.releases.written(chunk);
   }
 
   end(): Uint8Array | null {

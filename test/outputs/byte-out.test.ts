@@ -49,6 +49,22 @@ describe('ByteOut', () => {
     for (const [b, s] of parts) expect(b.toString('latin1')).toBe(s);
     expect(CHUNK_BYTES).toBeGreaterThan(20000);
   });
+  it('uses a chunk again whose views were all written while it was still being written into', () => {
+    const o = new ByteOut();
+    o.written(new Uint8Array(1));
+    o.ensure(1000);
+    o.pos += 1000;
+    const v1 = o.take()!;
+    const A = v1.buffer;
+    o.written(v1); // A is still the chunk at hand
+    o.ensure(CHUNK_BYTES); // does not fit: A is replaced, nothing of it is out
+    expect(o.buf.buffer === A).toBe(false);
+    o.pos += CHUNK_BYTES;
+    const v2 = o.take()!; // that chunk is full: the next one is A again
+    expect(v2.buffer === A).toBe(false);
+    expect(o.buf.buffer === A).toBe(true);
+  });
+
   it('uses a chunk again only once every view of it is reported written, and not before the first report', () => {
     const fill = (o: ByteOut, n: number, c: number) => {
       o.ensure(n);

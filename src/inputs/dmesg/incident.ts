@@ -1,16 +1,5 @@
 /** A report's life on one task's or CPU's state: begun by a header, borrowed, ended. */
-import { BORROW_LINES, REPORT_IDLE_NS, REPORT_PROSE_LINES, type CallerState, type DmesgState, type Incident } from './state.js';
-
-/** Forgets the task, label and fault of the report (a new one begins). */
-export function resetReport(st: CallerState): void {
-  st.cpu = undefined;
-  st.pid = undefined;
-  st.comm = undefined;
-  st.taskKind = undefined;
-  st.label = undefined;
-  st.emitted = 0;
-  st.fault = undefined;
-}
+import { BORROW_LINES, REPORT_IDLE_NS, REPORT_PROSE_LINES, resetReport, type CallerState, type DmesgState, type Incident } from './state.js';
 
 export function endIncident(c: DmesgState, st: CallerState): void {
   if (c.lastIncident === st.incident) c.lastIncident = undefined;

@@ -181,9 +181,8 @@ export function newCallerState(): CallerState {
   };
 }
 
-/** A finished state made new again (every field as `newCallerState` sets it). */
-export function resetCallerState(st: CallerState): void {
-  st.incident = undefined;
+/** Forgets the task, label and fault of the report (a new one begins). */
+export function resetReport(st: CallerState): void {
   st.cpu = undefined;
   st.pid = undefined;
   st.comm = undefined;
@@ -191,6 +190,12 @@ export function resetCallerState(st: CallerState): void {
   st.label = undefined;
   st.emitted = 0;
   st.fault = undefined;
+}
+
+/** A finished state made new again (every field as `newCallerState` sets it). */
+export function resetCallerState(st: CallerState): void {
+  resetReport(st);
+  st.incident = undefined;
   st.block = undefined;
   st.skipNextFrame = false;
   st.afterEnd = false;
