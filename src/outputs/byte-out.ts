@@ -127,8 +127,18 @@ export class ByteOut {
 
   /** Bytes `from`..`to` of `src`, with no view made of them. */
   copyRange(src: Buffer, from: number, to: number): void {
-    this.ensure(to - from);
-    this.pos += src.copy(this.buf, this.pos, from, to);
+    const n = to - from;
+    this.ensure(n);
+    if (n > 256) {
+      this.pos += src.copy(this.buf, this.pos, from, to);
+      return;
+    }
+    // A short range byte by byte: a native copy of part of a buffer makes a view object first,
+    // garbage that outlives young collections when copies come by the hundred thousand.
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = from; i < to; i++) buf[p++] = src[i]!;
+    this.pos = p;
   }
 
   /** A string known to be ASCII (templates, digits). */

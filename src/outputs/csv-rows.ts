@@ -65,17 +65,25 @@ export class HeldRows {
     const b = this.buf.buf;
     let j = 0;
     let to = 0;
-    for (let i = 0; i < this.n; i++) {
-      if (gone[i]) continue;
+    for (let i = 0; i < this.n; ) {
+      if (gone[i]) {
+        i++;
+        continue;
+      }
+      // A run of kept rows moves in one copy.
       const from = this.at[i]!;
-      const end = this.end(i);
-      b.copyWithin(to, from, end);
-      this.ts[j] = this.ts[i]!;
-      this.rank[j] = this.rank[i]!;
-      this.track[j] = this.track[i]!;
-      this.at[j] = to;
+      const shift = from - to;
+      do {
+        this.ts[j] = this.ts[i]!;
+        this.rank[j] = this.rank[i]!;
+        this.track[j] = this.track[i]!;
+        this.at[j] = this.at[i]! - shift;
+        j++;
+        i++;
+      } while (i < this.n && !gone[i]);
+      const end = this.end(i - 1);
+      if (shift !== 0) b.copyWithin(to, from, end);
       to += end - from;
-      j++;
     }
     this.n = j;
     this.buf.pos = to;

@@ -138,10 +138,19 @@ class CsvWriter implements OutputWriter {
     const r = this.releases;
     r.ensure((head?.length ?? 0) + bytes);
     if (head) r.bytes(head);
-    for (let k = 0; k < n; k++) {
+    // Rows that lie one after another in the held buffer go in one copy (each copy of a range
+    // makes a view object: one per row would be garbage by the hundred thousand).
+    for (let k = 0; k < n; ) {
       const i = idx[k]!;
-      r.copyRange(src, h.at[i]!, h.end(i));
+      let j = i;
       gone[i] = 1;
+      k++;
+      while (k < n && idx[k] === j + 1) {
+        j++;
+        gone[j] = 1;
+        k++;
+      }
+      r.copyRange(src, h.at[i]!, h.end(j));
     }
     this.released = r.take() ?? undefined;
     h.compact(gone);

@@ -34,6 +34,17 @@ describe('ByteOut', () => {
     }));
   });
 
+  it('copies a range of another buffer, short or long, as it is', () => {
+    const src = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7) & 0xff));
+    const o = new ByteOut(64);
+    const want: number[] = [];
+    for (const [from, to] of [[0, 0], [3, 4], [10, 266], [5, 262], [100, 1900], [1999, 2000]] as const) {
+      o.copyRange(src, from, to);
+      want.push(...src.subarray(from, to));
+    }
+    expect([...o.take()!]).toEqual(want);
+  });
+
   it('never writes over what it handed out', () => {
     const o = new ByteOut();
     const parts: [Buffer, string][] = [];

@@ -90,3 +90,48 @@ describe('csv waiting-row order', () => {
     }
   });
 });
+
+describe('csv waiting rows dropped', () => {
+  it('leave the others at the front with their bytes and keys, in arrival order, for runs of any length', async () => {
+    const { HeldRows } = await import('../../src/outputs/csv-rows.js');
+    let seed = 5;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (const pattern of ['none', 'all', 'alternate', 'runs', 'first-half', 'last-half']) {
+      const h = new HeldRows();
+      const rows: { text: string; k: number[] }[] = [];
+      for (let i = 0; i < 400; i++) {
+        const text = `row ${i} ${'x'.repeat(rnd(300))}\r\n`;
+        const k = [rnd(1000), rnd(4), rnd(9)];
+        const at = h.buf.pos;
+        h.buf.ascii(text);
+        h.add(k[0]!, k[1]!, k[2]!, at);
+        rows.push({ text, k });
+      }
+      const gone = new Uint8Array(h.n);
+      let runLeft = 0;
+      let runGone = false;
+      for (let i = 0; i < h.n; i++) {
+        if (pattern === 'all') gone[i] = 1;
+        else if (pattern === 'alternate') gone[i] = i & 1;
+        else if (pattern === 'first-half') gone[i] = i < 200 ? 1 : 0;
+        else if (pattern === 'last-half') gone[i] = i >= 200 ? 1 : 0;
+        else if (pattern === 'runs') {
+          if (runLeft === 0) [runLeft, runGone] = [1 + rnd(20), !runGone];
+          runLeft--;
+          gone[i] = runGone ? 1 : 0;
+        }
+      }
+      const kept = rows.filter((_, i) => !gone[i]);
+      h.compact(gone);
+      expect(h.n, pattern).toBe(kept.length);
+      expect(h.buf.buf.toString('latin1', 0, h.buf.pos), pattern).toBe(kept.map((r) => r.text).join(''));
+      for (let i = 0; i < h.n; i++) {
+        expect(h.buf.buf.toString('latin1', h.at[i]!, h.end(i)), pattern).toBe(kept[i]!.text);
+        expect([h.ts[i], h.rank[i], h.track[i]], pattern).toEqual(kept[i]!.k);
+      }
+    }
+  });
+});
