@@ -27,7 +27,7 @@
  * by keys kept in typed arrays, so a row costs no object or string.
  */
 import type { Frame, TraceEvent, TrackInfo } from '../model/events.js';
-import { ByteOut, CHUNK_BYTES } from './byte-out.js';
+import { ByteOut } from './byte-out.js';
 import { frameLabel, softirqName } from './common.js';
 import { argsCell, cellString, closeArgs, csvText, formulaStart, member, num, openArgs, plainCell, text } from './csv-cells.js';
 import { HELD_BYTES, HeldRows } from './csv-rows.js';
@@ -40,6 +40,8 @@ export const CSV_COLUMNS = ['kind', 'ts_ns', 'dur_ns', 'cpu', 'pid', 'tid', 'com
 /** Rows waiting for their turn before the oldest are written out of turn. */
 export const HELD_ROWS = 1 << 17;
 export { HELD_BYTES };
+/** Bytes of rows a release hands out at a time. */
+const RELEASE_PIECE = 256 << 10;
 const OTHER_RANK = 1 << 20;
 
 interface Who {
@@ -59,10 +61,8 @@ class CsvWriter implements OutputWriter {
   private header = false;
   private readonly out = new ByteOut();
   private readonly held = new HeldRows();
-  /** The rows of the last release, waiting to be returned. */
-  private released: Buffer | undefined;
-  /** Where releases are gathered: chunks of the bound's size, used again once written out. */
-  private readonly releases = new ByteOut(CHUNK_BYTES, HELD_BYTES + CHUNK_BYTES);
+  /** A release is under way (its pieces are being handed out): no event may come meanwhile. */
+  private releasing = false;
   /** Per track: start times of the open slices (outermost first). */
   private readonly open = new Map<number, number[]>();
   /** Per `kind:cpu`, the interrupt running there (undefined once it exited: the key stays, so a Map that never shrinks is never rebuilt). */
@@ -113,14 +113,25 @@ class CsvWriter implements OutputWriter {
     return w;
   }
 
-  /** Moves the rows that nothing to come can precede (or, over the limit, the oldest) to the output. */
-  private release(all: boolean) {
+  /**
+   * Moves the rows that nothing to come can precede (or, over the limit, the oldest) to the
+   * output, handed out in pieces of `RELEASE_PIECE` bytes as they are copied: a release of
+   * `HELD_BYTES` is never gathered whole, and the output's chunks are used again as the pieces
+   * are written out. The held rows stay as they are until the last piece is taken.
+   */
+  private *release(all: boolean): Generator<Uint8Array> {
+    const o = this.out;
     if (!this.header) {
-      this.out.ascii(CSV_COLUMNS.join(',') + '\r\n');
+      o.ascii(CSV_COLUMNS.join(',') + '\r\n');
       this.header = true;
     }
     const h = this.held;
-    if (!all && h.n < HELD_ROWS && h.buf.pos < HELD_BYTES) return;
+    if (!all && h.n < HELD_ROWS && h.buf.pos < HELD_BYTES) {
+      const rest = o.take();
+      if (rest) yield rest;
+      return;
+    }
+    this.releasing = true;
     const idx = h.sorted();
     let n = h.n;
     if (!all) {
@@ -131,13 +142,6 @@ class CsvWriter implements OutputWriter {
     }
     const src = h.buf.buf;
     const gone = new Uint8Array(h.n);
-    let bytes = 0;
-    for (let k = 0; k < n; k++) bytes += h.end(idx[k]!) - h.at[idx[k]!]!;
-    // A large release is gathered apart from the small output, in chunks of its own size.
-    const head = this.out.take();
-    const r = this.releases;
-    r.ensure((head?.length ?? 0) + bytes);
-    if (head) r.bytes(head);
     // Rows that lie one after another in the held buffer go in one copy (each copy of a range
     // makes a view object: one per row would be garbage by the hundred thousand).
     for (let k = 0; k < n; ) {
@@ -150,19 +154,26 @@ class CsvWriter implements OutputWriter {
         gone[j] = 1;
         k++;
       }
-      r.copyRange(src, h.at[i]!, h.end(j));
+      let from = h.at[i]!;
+      const to = h.end(j);
+      while (from < to) {
+        const m = Math.min(to - from, RELEASE_PIECE - (o.pos - o.start));
+        o.copyRange(src, from, from + m);
+        from += m;
+        if (o.pos - o.start >= RELEASE_PIECE) yield o.take()!;
+      }
     }
-    this.released = r.take() ?? undefined;
     h.compact(gone);
+    this.releasing = false;
+    const rest = o.take();
+    if (rest) yield rest;
   }
 
-  /** What a push or the end returns: a release, then anything written after it. */
-  private take(): Uint8Array | null {
-    const rest = this.out.take();
-    const big = this.released;
-    if (!big) return rest;
-    this.released = undefined;
-    return rest ? Buffer.concat([big, rest]) : big;
+  /** Every piece of a release, joined (for a caller that takes one buffer per push). */
+  private joined(pieces: Iterable<Uint8Array>): Uint8Array | null {
+    const all = [...pieces];
+    if (all.length < 2) return all[0] ?? null;
+    return Buffer.concat(all);
   }
 
   private who(track: number): Who {
@@ -179,10 +190,21 @@ class CsvWriter implements OutputWriter {
     return who;
   }
 
+  /** Rows may not change while a release hands out their bytes. */
+  private unfinished() {
+    if (this.releasing) throw new Error('csv: the pieces of the last release were not all taken');
+  }
+
   push(events: TraceEvent[]): Uint8Array | null {
+    this.unfinished();
     for (let i = 0; i < events.length; i++) this.event(events[i]!);
-    this.release(false);
-    return this.take();
+    return this.joined(this.release(false));
+  }
+
+  pushChunks(events: TraceEvent[]): Iterable<Uint8Array> {
+    this.unfinished();
+    for (let i = 0; i < events.length; i++) this.event(events[i]!);
+    return this.release(false);
   }
 
   private event(e: TraceEvent) {
@@ -372,10 +394,10 @@ class CsvWriter implements OutputWriter {
 
   written(chunk: Uint8Array): void {
     this.out.written(chunk);
-    this.releases.written(chunk);
   }
 
   end(): Uint8Array | null {
+    this.unfinished();
     // Interrupts still running when the input ended.
     for (const [key, op] of [...this.irqOpen].sort()) {
       if (!op) continue;
@@ -390,8 +412,7 @@ class CsvWriter implements OutputWriter {
       this.endRow();
     }
     this.irqOpen.clear();
-    this.release(true);
-    return this.take() ?? new Uint8Array(0);
+    return this.joined(this.release(true)) ?? new Uint8Array(0);
   }
 }
 

@@ -36,6 +36,12 @@ export interface FlameOptions {
  */
 export interface OutputWriter {
   push(events: TraceEvent[]): Uint8Array | string | null;
+  /**
+   * Optional: the same bytes as `push`, in pieces made one after another as they are taken, so
+   * a large release is never held whole. Every piece must be taken before the next call. The
+   * pipeline prefers it when present.
+   */
+  pushChunks?(events: TraceEvent[]): Iterable<Uint8Array | string>;
   end(): Uint8Array | string | null;
   /**
    * Optional: the same bytes as `end()`, in pieces made one after another, so a large final

@@ -278,6 +278,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
 
   const toBytes = chain.flushable(
     (evs: TraceEvent[]) => {
+      if (writer!.pushChunks) return writer!.pushChunks(evs)[Symbol.iterator]();
       const b = writer!.push(evs);
       return b === null || b.length === 0 ? chain.none : b;
     },

@@ -135,3 +135,50 @@ describe('csv waiting rows dropped', () => {
     }
   });
 });
+
+describe('csv releases in pieces', () => {
+  it('hand out the bytes push gives, a piece at a time, in chunks used again once written', () => {
+    const byPush = csv.createWriter({});
+    const byPieces = csv.createWriter({});
+    const want: Buffer[] = [];
+    const got: Buffer[] = [];
+    const memory = new Set<ArrayBufferLike>();
+    let pieces = 0;
+    for (const evs of batches(300, 100, (i) => i * 1000)) {
+      const b = byPush.push(evs);
+      if (b) want.push(Buffer.from(b));
+      for (const p of byPieces.pushChunks!(evs)) {
+        const u = p as Uint8Array;
+        expect(u.length).toBeLessThanOrEqual(256 << 10);
+        got.push(Buffer.from(u));
+        memory.add(u.buffer);
+        pieces++;
+        // As the pipeline does once the piece is in the file.
+        byPieces.written!(u);
+      }
+    }
+    want.push(Buffer.from(byPush.end()!));
+    got.push(Buffer.from(byPieces.end()!));
+    expect(Buffer.concat(got).equals(Buffer.concat(want))).toBe(true);
+    // About 36 MB of rows went out in more than a hundred pieces, through a few chunks.
+    expect(Buffer.concat(got).length).toBeGreaterThan(30e6);
+    expect(pieces).toBeGreaterThan(100);
+    expect(memory.size).toBeLessThanOrEqual(6);
+  });
+
+  it('may not be left half taken', () => {
+    const w = csv.createWriter({});
+    const [first, ...rest] = batches(200, 100, (i) => i * 1000);
+    w.push(first!);
+    let it: Iterator<Uint8Array | string> | undefined;
+    for (const evs of rest) {
+      it = w.pushChunks!(evs)[Symbol.iterator]();
+      const r = it.next();
+      if (!r.done && !it.next().done) break;
+      while (!it.next().done);
+      it = undefined;
+    }
+    expect(it).toBeDefined();
+    expect(() => w.push(rest[0]!)).toThrow(/not all taken/);
+  });
+});
