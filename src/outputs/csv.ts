@@ -78,16 +78,24 @@ class CsvWriter implements OutputWriter {
    * A stack's cell (frames root first, `;` between), made once per frames array: inputs share
    * one among the samples of a stack and never change it.
    */
-  private readonly stacks = new WeakMap<readonly Frame[], Buffer>();
+  private readonly stacks = new WeakMap<readonly Frame[], Buffer | null>();
 
-  private stackCell(frames: readonly Frame[]): Buffer {
-    let b = this.stacks.get(frames);
+  /**
+   * Writes the stack cell. The bytes are kept from the second time a frames array comes: an
+   * input that makes a new array per stack (one per dmesg report) would otherwise leave a
+   * buffer per row as garbage outside the heap, where it waits for a full collection.
+   */
+  private stackCell(o: ByteOut, frames: readonly Frame[]) {
+    const b = this.stacks.get(frames);
+    if (b) return o.bytes(b);
+    const s = frames.map(frameLabel).join(';');
     if (b === undefined) {
-      const s = frames.map(frameLabel).join(';');
-      b = Buffer.from(cellString(s), 'utf8');
-      this.stacks.set(frames, b);
+      this.stacks.set(frames, null);
+      return text(o, s);
     }
-    return b;
+    const cell = Buffer.from(cellString(s), 'utf8');
+    this.stacks.set(frames, cell);
+    o.bytes(cell);
   }
 
   private row(ts: number, rank: number, track: number): ByteOut {
@@ -297,7 +305,7 @@ class CsvWriter implements OutputWriter {
         o.ascii(',stack,');
         num(o, e.weight);
         o.ascii(',');
-        o.bytes(this.stackCell(e.frames));
+        this.stackCell(o, e.frames);
         o.ascii(',');
         argsCell(o, extra);
         this.endRow();

@@ -182,3 +182,21 @@ describe('csv releases in pieces', () => {
     expect(() => w.push(rest[0]!)).toThrow(/not all taken/);
   });
 });
+
+describe('csv stack cells', () => {
+  it('are the same whether a frames array comes once or again', () => {
+    for (const names of [['a', 'b'], ['-start', 'x,y', 'quote"d', 'café'], ['=1+1'], []]) {
+      const shared = names.map((name) => ({ name }));
+      const w = csv.createWriter({});
+      const evs: TraceEvent[] = [TRACK];
+      for (let k = 0; k < 3; k++) evs.push({ kind: 'sample', ts: k, track: 0, frames: shared, weight: 1 });
+      evs.push({ kind: 'sample', ts: 3, track: 0, frames: names.map((name) => ({ name })), weight: 1 });
+      const text = Buffer.concat([Buffer.from(w.push(evs) ?? []), Buffer.from(w.end()!)]).toString('utf8');
+      const rows = text.trim().split('\r\n').slice(1);
+      expect(rows).toHaveLength(4);
+      const rest = rows.map((r) => r.replace(/^stack,\d,/, ''));
+      expect(rest[0]).not.toBe(rows[0]);
+      expect(new Set(rest).size, names.join('|')).toBe(1);
+    }
+  });
+});
