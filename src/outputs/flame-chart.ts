@@ -24,12 +24,15 @@ interface Open {
 /** Length of a sampling interval in ns when the event says it (clock events), else 0. */
 function interval(e: StackSample): number {
   const ev = e.profile?.event ?? '';
-  const base = ev.split(':')[0]!;
+  const c = ev.indexOf(':');
+  const base = c < 0 ? ev : ev.slice(0, c);
   return base === 'cpu-clock' || base === 'task-clock' ? e.profile!.period : 0;
 }
 
 export class FlameChart {
   private readonly open = new Map<number, Open>();
+  private lastProfile: StackSample['profile'] | null = null;
+  private lastStep = 0;
 
   constructor(private readonly ops: FlameChartOps) {}
 
@@ -54,7 +57,12 @@ export class FlameChart {
       this.ops.begin(e.track, e.ts, name);
     }
     o.last = e.ts;
-    o.step = interval(e);
+    // Consecutive samples share their profile object: its interval is worked out once.
+    if (e.profile !== this.lastProfile) {
+      this.lastProfile = e.profile;
+      this.lastStep = interval(e);
+    }
+    o.step = this.lastStep;
   }
 
   finish() {
