@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +43,22 @@ describe('file reads into reused buffers', () => {
     for await (const chunk of iterate(c)) kept.push(chunk);
     expect(Buffer.concat(kept).equals(bytes)).toBe(true);
     expect(new Set(kept.map((k) => k.buffer)).size).toBe(kept.length);
+  });
+
+  it('reads a named pipe, waiting for what its writer sends', { timeout: 20_000 }, async () => {
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    // The writer sends the bytes in two parts, a pause between them.
+    const writer = spawn('sh', ['-c', 'head -c 20000 "$0" > "$1.part"; tail -c +20001 "$0" > "$1.rest"; { cat "$1.part"; sleep 0.2; cat "$1.rest"; } > "$1"', file, fifo]);
+    const closed = new Promise((r) => writer.on('close', r));
+    const c = new FileChunks(fifo, 4096);
+    const seen: Buffer[] = [];
+    for await (const chunk of iterate(c)) {
+      seen.push(Buffer.from(chunk));
+      c.done(chunk);
+    }
+    await closed;
+    expect(Buffer.concat(seen).equals(bytes)).toBe(true);
   });
 
   it('ignores what is not its own', () => {
