@@ -60,6 +60,37 @@ export class HeldRows {
     return idx.sort((a, b) => ts[a]! - ts[b]! || rank[a]! - rank[b]! || track[a]! - track[b]! || a - b);
   }
 
+  /**
+   * Copies rows `idx[0..n)` (in that order) into `o`, handing out what was copied every `piece`
+   * bytes, then drops them. The rows stay as they are until the last piece is taken.
+   */
+  *release(idx: Uint32Array, n: number, o: ByteOut, piece: number): Generator<Uint8Array> {
+    const src = this.buf.buf;
+    const gone = new Uint8Array(this.n);
+    // Rows that lie one after another in the held buffer go in one copy (each copy of a range
+    // makes a view object: one per row would be garbage by the hundred thousand).
+    for (let k = 0; k < n; ) {
+      const i = idx[k]!;
+      let j = i;
+      gone[i] = 1;
+      k++;
+      while (k < n && idx[k] === j + 1) {
+        j++;
+        gone[j] = 1;
+        k++;
+      }
+      let from = this.at[i]!;
+      const to = this.end(j);
+      while (from < to) {
+        const m = Math.min(to - from, piece - (o.pos - o.start));
+        o.copyRange(src, from, from + m);
+        from += m;
+        if (o.pos - o.start >= piece) yield o.take()!;
+      }
+    }
+    this.compact(gone);
+  }
+
   /** Drops the rows marked in `gone`; the others move to the front, still in arrival order. */
   compact(gone: Uint8Array) {
     const b = this.buf.buf;

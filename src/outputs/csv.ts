@@ -148,30 +148,7 @@ class CsvWriter implements OutputWriter {
       while (n < h.n && h.ts[idx[n]!]! < w) n++;
       if (n < h.n >> 1) n = h.n >> 1;
     }
-    const src = h.buf.buf;
-    const gone = new Uint8Array(h.n);
-    // Rows that lie one after another in the held buffer go in one copy (each copy of a range
-    // makes a view object: one per row would be garbage by the hundred thousand).
-    for (let k = 0; k < n; ) {
-      const i = idx[k]!;
-      let j = i;
-      gone[i] = 1;
-      k++;
-      while (k < n && idx[k] === j + 1) {
-        j++;
-        gone[j] = 1;
-        k++;
-      }
-      let from = h.at[i]!;
-      const to = h.end(j);
-      while (from < to) {
-        const m = Math.min(to - from, RELEASE_PIECE - (o.pos - o.start));
-        o.copyRange(src, from, from + m);
-        from += m;
-        if (o.pos - o.start >= RELEASE_PIECE) yield o.take()!;
-      }
-    }
-    h.compact(gone);
+    yield* h.release(idx, n, o, RELEASE_PIECE);
     this.releasing = false;
     const rest = o.take();
     if (rest) yield rest;
