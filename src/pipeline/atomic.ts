@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 
-export interface AtomicWriteStream extends Writable {
+export interface AtomicWriteStream extends fs.WriteStream {
   /** Flushes to disk and renames the temporary file over the target. */
   commit(): Promise<void>;
   /** Removes the temporary file (the target is left as it was). */
@@ -21,7 +20,8 @@ export function atomicWriteStream(target: string, opts: { removeStale?: boolean;
   const dir = path.dirname(target);
   if (opts.removeStale) removeStaleTemps(target);
   const tmp = path.join(dir, `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
-  const ws = new FileWriter(tmp, opts.onWritten) as unknown as AtomicWriteStream;
+  const ws = fs.createWriteStream(tmp, { flags: 'wx' }) as AtomicWriteStream;
+  if (opts.onWritten) tellWritten(ws, opts.onWritten);
   ws.commit = async () => {
     const fd = await fs.promises.open(tmp, 'r+');
     try {
@@ -38,60 +38,25 @@ export function atomicWriteStream(target: string, opts: { removeStale?: boolean;
   return ws;
 }
 
-/** All of `b`, however many writes it takes. */
-function writeAll(fd: number, b: Uint8Array): void {
-  let done = 0;
-  while (done < b.length) done += fs.writeSync(fd, b, done, b.length - done);
-}
+type WriteCb = (err?: Error | null) => void;
+type Chunk = { chunk: Buffer };
 
-/**
- * A file written with synchronous writes. Output goes to a file on a local disk, where a write
- * of a MiB into the page cache takes a fraction of a millisecond; waiting for a thread-pool
- * write instead left the pipeline idle for an eighth of a run. Each chunk is reported
- * (`onWritten`) as soon as it is written, so its memory can be used again at once.
- */
-class FileWriter extends Writable {
-  private fd: number;
-
-  constructor(
-    file: string,
-    private readonly onWritten?: (chunk: Uint8Array) => void,
-  ) {
-    super();
-    this.fd = fs.openSync(file, 'wx');
-  }
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    try {
-      writeAll(this.fd, chunk);
-    } catch (e) {
-      cb(e as Error);
-      return;
-    }
-    this.onWritten?.(chunk);
-    cb();
-  }
-
-  override _final(cb: (err?: Error | null) => void): void {
-    try {
-      fs.closeSync(this.fd);
-      this.fd = -1;
-      cb();
-    } catch (e) {
-      cb(e as Error);
-    }
-  }
-
-  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    if (this.fd >= 0) {
-      try {
-        fs.closeSync(this.fd);
-      } catch {
-        // closing after a failed write: the error that matters is err
-      }
-      this.fd = -1;
-    }
-    cb(err);
+/** Calls `fn` with each chunk once the stream has written it (its write, one or gathered, is done). */
+function tellWritten(ws: fs.WriteStream, fn: (chunk: Uint8Array) => void): void {
+  const w = ws as unknown as { _write: (c: Buffer, e: BufferEncoding, cb: WriteCb) => void; _writev?: (cs: Chunk[], cb: WriteCb) => void };
+  const write = w._write.bind(ws);
+  w._write = (c, e, cb) =>
+    write(c, e, (err) => {
+      if (!err) fn(c);
+      cb(err);
+    });
+  if (w._writev) {
+    const writev = w._writev.bind(ws);
+    w._writev = (cs, cb) =>
+      writev(cs, (err) => {
+        if (!err) for (const c of cs) fn(c.chunk);
+        cb(err);
+      });
   }
 }
 
