@@ -3,8 +3,11 @@
  *   node dist/bench/run-one.js line-scan FILE
  *   node dist/bench/run-one.js convert FILE FORMAT OUT [FROM [INPUT-OPTIONS-JSON]]
  * Prints one JSON line: {seconds, cpuSeconds, bytes, maxRssMB, lines?, events?}.
+ * The heap is set up as the command line sets it (`src/pipeline/heap.ts`): what is measured is what
+ * a user of `tracebridge convert` gets.
  */
 import fs from 'node:fs';
+import { tuneHeap } from '../pipeline/heap.js';
 import type { InputOptions } from '../inputs/types.js';
 import { convert } from '../pipeline/convert.js';
 
@@ -34,6 +37,7 @@ if (!task || !file) {
   process.stderr.write('usage: run-one line-scan FILE | convert FILE FORMAT OUT [FROM]\n');
   process.exit(2);
 }
+tuneHeap();
 const bytes = fs.statSync(file).size;
 const t0 = process.hrtime.bigint();
 const c0 = process.cpuUsage();
