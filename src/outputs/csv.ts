@@ -382,6 +382,11 @@ class CsvWriter implements OutputWriter {
   }
 
   end(): Uint8Array | null {
+    return this.joined(this.endChunks()) ?? new Uint8Array(0);
+  }
+
+  /** The end in pieces, as a release (the last rows are not gathered into one buffer). */
+  endChunks(): Iterable<Uint8Array> {
     this.unfinished();
     // Interrupts still running when the input ended.
     for (const [key, op] of [...this.irqOpen].sort()) {
@@ -397,7 +402,7 @@ class CsvWriter implements OutputWriter {
       this.endRow();
     }
     this.irqOpen.clear();
-    return this.joined(this.release(true)) ?? new Uint8Array(0);
+    return this.release(true);
   }
 }
 
