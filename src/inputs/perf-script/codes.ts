@@ -13,6 +13,7 @@ export const codes = defineCodes('perf-script', {
     'info',
     '--compat stackcollapse: the last record has no blank line after it and was dropped, as stackcollapse-perf.pl drops it',
   ],
+  'perf-script.side-band': ['info', 'a side-band record (PERF_RECORD_MMAP2, _COMM, _FORK, _EXIT, _SWITCH, … of --show-*-events): not a sample, skipped'],
   'perf-script.time-backwards': ['info', "a sample earlier than its thread's previous one (lines out of order) was moved forward to that time"],
   'perf-script.inline-not-run': ['info', '--compat stackcollapse --inline: frames of a binary stackcollapse-perf.pl would ask addr2line about are kept as printed'],
 } as const);

@@ -32,7 +32,8 @@ function isCallchainLine(l: string, withDso: boolean): boolean {
 }
 
 /**
- * `yes` when sample headers (comm, pid, time or cpu, `event:`) are followed by callchain lines
+ * `yes` when sample headers (comm, pid, time or cpu, `event:`; without the event only before a
+ * callchain) are followed by callchain lines
  * (indented hex address and symbol), or three headers carry `ip sym (dso)` themselves (no
  * `-g`), or perf's own `--header` comments are there; `maybe` on three headers alone. A kernel
  * log has none of these: its lines are not `comm pid time: event:` headers, and its frames
@@ -52,7 +53,9 @@ export function sniffPerfScript(head: string): SniffAnswer {
     const indented = isSpace(l.charCodeAt(0));
     if (indented && isCallchainLine(l, false)) continue;
     const h = header(l);
-    if (!h || !h.event || (h.time === undefined && h.cpu === undefined && !isCallchainLine(lines[k + 1] ?? '', true))) {
+    const next = (lines[k + 1] ?? '').replace(/\r$/, '');
+    // Without an event name (`-F comm,tid,time,ip,sym`), only when a callchain follows.
+    if (!h || (!h.event && !isCallchainLine(next, false)) || (h.time === undefined && h.cpu === undefined && !isCallchainLine(next, true))) {
       // Source lines (`  file.c:12`) and the like inside records are not evidence either way.
       if (!indented) other++;
       continue;
@@ -60,7 +63,7 @@ export function sniffPerfScript(head: string): SniffAnswer {
     headers++;
     const f = h.rest ? frame(h.rest) : undefined;
     if (f && f.dso) single++;
-    else if (isCallchainLine((lines[k + 1] ?? '').replace(/\r$/, ''), false)) records++;
+    else if (isCallchainLine(next, false)) records++;
     if (records >= 2 || single >= 3) return 'yes';
   }
   if (records >= 1 && other === 0) return 'yes';

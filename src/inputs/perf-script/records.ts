@@ -28,6 +28,15 @@ export interface PerfOptions extends NameOptions {
 }
 
 
+/**
+ * `PERF_RECORD_MMAP2 12/12: [...]`, `PERF_RECORD_COMM exec: bash:12/12`, `PERF_RECORD_FORK(…)`:
+ * the side-band records `--show-task-events`, `--show-mmap-events`, `--show-switch-events` and
+ * the like print between samples, in the place of a sample's event name, each on one line.
+ */
+export function isSideBand(event: string, rest: string): boolean {
+  return event.startsWith('PERF_RECORD_') || (event === '' && rest.startsWith('PERF_RECORD_'));
+}
+
 /** `cycles:u` → `cycles`; `sched:sched_switch` stays (its second part is not modifiers). */
 export function baseEvent(ev: string): string {
   const c = ev.indexOf(':');
@@ -268,6 +277,12 @@ export class PerfRecords implements ChainReader {
     } else if (this.scan.scan(s)) return this.scannedHeader(no);
     const h = header(s);
     if (h) return this.headerLine(h, timeNs(h.time), h.period, h.rest, no);
+    if (s.startsWith('PERF_RECORD_')) {
+      // A side-band record printed without a sample's header (PERF_RECORD_FINISHED_ROUND).
+      this.flush();
+      this.skipping = true;
+      return this.report('perf-script.side-band', no, `${s.split(/[\s:(]/, 1)[0]}: not a sample`);
+    }
     if (frame(s)) this.report('perf-script.frame-outside-record', no);
     else this.report('perf-script.unrecognized-line', no);
   }
@@ -350,6 +365,11 @@ export class PerfRecords implements ChainReader {
   private headerLine(h: SampleHead, ns: number | undefined, period: number | undefined, rest: string, no: number, root?: string) {
     this.flush();
     this.skipping = false;
+    if (isSideBand(h.event, rest)) {
+      // Its indented continuation lines (PERF_RECORD_NAMESPACES' list) go with it.
+      this.skipping = true;
+      return this.report('perf-script.side-band', no, `${(h.event || rest).split(/[\s:(]/, 1)[0]} of ${h.comm} ${h.tid}: not a sample`);
+    }
     if (!this.accepts(h.event, no)) {
       this.skipping = !rest || !frame(rest);
       return;

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { InputOptions } from '../../../src/inputs/types.js';
 import { GOLDEN, SAMPLES, lines, run } from '../../support/convert-helpers.js';
 import { stackcollapseOptions } from '../../support/stackcollapse-options.js';
+import { sniffPerfScript } from '../../../src/inputs/perf-script/index.js';
+import { detect } from '../../../src/inputs/registry.js';
 
 const REF = path.join(GOLDEN, 'perf-script', 'stackcollapse');
 
@@ -119,6 +121,75 @@ describe('default mode: the slips of stackcollapse-perf.pl fixed', () => {
     const d = await folded(t);
     expect(d.text).toBe('a;f 3\n');
     expect(d.diags.map((x) => `${x.line}:${x.code}`)).toEqual(['1:perf-script.frame-outside-record', '2:perf-script.unrecognized-line']);
+  });
+});
+
+/** Two samples, and between them the side-band records perf script's `--show-*-events` print. */
+const PLAIN = `
+sh 301  50.000100:     250000 cpu-clock:ppp: 
+\tffffffff81a0 clear_page+0x10 ([kernel.kallsyms])
+\t        4e10 main+0x20 (/bin/sh)
+
+sh 302  50.000400:     250000 cpu-clock:ppp: 
+\t        4e10 main+0x20 (/bin/sh)
+
+`;
+const SIDE_BAND = `
+perf-exec     0     0.000000: PERF_RECORD_COMM: perf-exec:301/301
+perf-exec     0     0.000000: PERF_RECORD_NAMESPACES 301/301 - nr_namespaces: 7
+\t\t[0/net: 4/0xeffffff9, 1/uts: 4/0xeffffffe, 2/ipc: 4/0xefffffff, 3/pid: 4/0xeffffffc, 
+\t\t 4/user: 4/0xeffffffd, 5/mnt: 4/0xeffffff8, 6/cgroup: 4/0xeffffffb]
+sh 301  50.000010: PERF_RECORD_COMM exec: sh:301/301
+sh 301  50.000020: PERF_RECORD_MMAP2 301/301: [0x55d0(0xc1000) @ 0x2f000 fe:00 260104 0]: r-xp /bin/sh
+sh 301  50.000100:     250000 cpu-clock:ppp: 
+\tffffffff81a0 clear_page+0x10 ([kernel.kallsyms])
+\t        4e10 main+0x20 (/bin/sh)
+
+sh 301  50.000300: PERF_RECORD_FORK(302:302):(301:301)
+sh 301  50.000310: PERF_RECORD_SWITCH OUT        
+PERF_RECORD_FINISHED_ROUND
+sh 302  50.000400:     250000 cpu-clock:ppp: 
+\t        4e10 main+0x20 (/bin/sh)
+
+sh 302  50.000500: PERF_RECORD_EXIT(302:302):(301:301)
+`;
+
+describe('side-band records (perf script --show-task-events, --show-mmap-events, --show-switch-events, ...)', () => {
+  it('are counted, never samples, never the event kept, and leave the samples as they are', async () => {
+    const plain = await folded(PLAIN);
+    expect(plain.text).toBe('sh;main 250000\nsh;main;clear_page 250000\n');
+    const d = await folded(SIDE_BAND);
+    expect(d.text).toBe(plain.text);
+    // One diagnostic per record (the namespace list's lines go with their record), on its line.
+    expect(d.diags.map((x) => `${x.line}:${x.code}`)).toEqual([1, 2, 5, 6, 11, 12, 13, 17].map((n) => `${n}:perf-script.side-band`));
+    expect(d.diags[5]!.message).toContain('PERF_RECORD_SWITCH of sh 301');
+    const csv = await run(lines(SIDE_BAND), 'csv', { from: 'perf-script' });
+    expect(csv.text.trim().split('\r\n').filter((r) => r.startsWith('stack,')).length).toBe(2);
+    // The Perl takes each for a header of no event; its folded output does not change either.
+    expect((await folded(SIDE_BAND, { compat: 'stackcollapse' })).text).toBe((await folded(PLAIN, { compat: 'stackcollapse' })).text);
+  });
+
+  it('are detected as perf script', () => {
+    expect(detect(SIDE_BAND.slice(1)).adapter?.name).toBe('perf-script');
+  });
+});
+
+describe('headers without an event name (-F comm,tid,time,ip,sym)', () => {
+  const T = `
+sh 301  50.000100: 
+\tffffffff81a0 clear_page
+\t        4e10 main
+
+sh 302  50.000400: 
+\t        4e10 main
+
+`;
+  it('are detected and read', async () => {
+    expect(sniffPerfScript(T.slice(1))).toBe('yes');
+    expect(detect(T.slice(1)).adapter?.name).toBe('perf-script');
+    const r = await run(lines(T), 'folded', {});
+    expect(r.text).toBe('sh;main 1\nsh;main;clear_page 1\n');
+    expect(r.diags).toEqual([]);
   });
 });
 
