@@ -56,6 +56,7 @@ export type FtLine =
   | { kind: 'bare'; payload: string }
   | { kind: 'unparsed'; why: string };
 
+const RE_WAKEUP_SUMMARY = /^(?:(?:Average wakeup latency|Maximum Latency|Minimum Latency): \d+\.\d{3} usecs(?: at timestamp: \d+\.\d{6})?|RT task timings:)\s*$/;
 const RE_TRACEFS =
   /^\s*(.*)-(\d+)\s+(?:\(\s*(\d+|-+)\)\s+)?\[(\d+)\]\s+(?:([a-zA-Z.]{3}[0-9a-f.]{1,3})\s+)?(\d+)(?:\.(\d+))?:(?: \(\+\d+\))? +(.*)$/;
 const RE_LATENCY = /^\s*(.*)-(\d+)\s+(\d+)([a-zA-Z.]{3}[0-9a-f.]{1,3})\s+(?:(\d+)us.|(\d+)(?:\.(\d+))?):(?: \(\+\d+\))? +(.*)$/;
@@ -157,6 +158,9 @@ export function tokenizeLine(raw: string): FtLine {
     if (cp) return { kind: 'cpus', cpus: Number(cp[1]) };
   }
   if (/^version = \d+\s*$/.test(s)) return { kind: 'header' };
+  // `trace-cmd report -w`: the wakeup latency summary after the events (each switch line has
+  // its own ` Latency: N usecs`, which the sched_switch reading leaves out).
+  if (RE_WAKEUP_SUMMARY.test(s)) return { kind: 'header' };
   m = RE_VERBOSE.exec(s);
   if (m) {
     // The flags byte (TRACE_FLAG_*) and preempt count, in the letters the default layout prints.

@@ -45,6 +45,15 @@ describe('ftrace-events line heads', () => {
     expect(tokenizeLine('cpus=2')).toEqual({ kind: 'cpus', cpus: 2 });
     expect(tokenizeLine('hello world')).toMatchObject({ kind: 'unparsed' });
   });
+
+  it('knows the wakeup latency summary of trace-cmd report -w, and its switch lines', () => {
+    for (const l of ['Average wakeup latency: 4.748 usecs', 'Maximum Latency: 16.504 usecs at timestamp: 3307.464734', 'Minimum Latency: 1.252 usecs at timestamp: 3307.461110', 'RT task timings:']) {
+      expect(tokenizeLine(l), l).toEqual({ kind: 'header' });
+    }
+    expect(tokenizeLine('Average wakeup latency: lots')).toMatchObject({ kind: 'unparsed' });
+    const sw = tokenizeLine('            bash-17083 [001]  3307.496422: sched_switch:         bash:17083 [120] X ==> bash:17081 [120] Latency: 2.944 usecs');
+    expect(sw).toMatchObject({ kind: 'event', pid: 17083, cpu: 1 });
+  });
 });
 
 describe('ftrace-events payloads', () => {
