@@ -12,9 +12,11 @@ export interface RecordState {
   exported: boolean;
   /** A `"time"` / `_SOURCE_MONOTONIC_TIMESTAMP` seen before its message, in ns, or -1. */
   pendingNs: number;
+  /** `dmesg --time-format=delta` (`[<    0.000062>]`): the deltas so far, summed, in ns. */
+  deltaNs: number;
 }
 
-export const newRecordState = (): RecordState => ({ kmsg: false, json: false, exported: false, pendingNs: -1 });
+export const newRecordState = (): RecordState => ({ kmsg: false, json: false, exported: false, pendingNs: -1, deltaNs: 0 });
 
 /** What the prefix of one line said. One object is reused for every line. */
 export interface LinePrefix {

@@ -8,8 +8,10 @@
  *          ^ log level
  *
  * Also `dmesg -T` dates (`[Tue Jul 26 22:35:49 2022]`, in any locale: only the layout is
- * used), `dmesg --time-format=iso` and rsyslog ISO 8601 stamps, `dmesg -x` facility/level
- * columns, and journalctl's `short-monotonic` (`[   84.000428] host kernel: message`).
+ * used), `dmesg --time-format=iso` and rsyslog ISO 8601 stamps, `dmesg --time-format=delta`
+ * (`[<    0.000640>]`), `dmesg -x` facility/level columns (before any of these),
+ * `dmesg --color=always` escapes, and journalctl's `short-monotonic`
+ * (`[   84.000428] host kernel: message`).
  */
 import { parseScaled } from '../../model/time.js';
 import type { LinePrefix } from './line-prefix.js';
@@ -17,6 +19,8 @@ import { readRecord } from './records.js';
 
 export { newPrefix, type LinePrefix } from './line-prefix.js';
 
+/** ANSI select-graphic-rendition escapes (colours, bold). */
+const SGR = /\u001b\[[0-9;]*m/g;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isSpace = (c: number) => c === 32 || c === 9;
 const isUpper = (c: number) => c >= 65 && c <= 90;
@@ -25,6 +29,7 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** `[  84.000428]` at i: returns the index after `]` and sets bootNs, or -1. */
 function printkTime(s: string, i: number, p: LinePrefix): number {
   if (s.charCodeAt(i) !== 91 /* [ */) return -1;
+  if (s.charCodeAt(i + 1) === 60 /* < */) return deltaTime(s, i, p);
   let j = i + 1;
   while (s.charCodeAt(j) === 32) j++;
   const start = j;
@@ -49,6 +54,26 @@ function printkTime(s: string, i: number, p: LinePrefix): number {
   if (Number.isNaN(ns)) return -1;
   p.bootNs = ns;
   return j + 1;
+}
+
+/**
+ * `[<    0.000062>]` at i (`dmesg --time-format=delta`: the time since the previous message):
+ * the deltas are summed, so times count from the first line, which is boot for a whole log.
+ */
+function deltaTime(s: string, i: number, p: LinePrefix): number {
+  let j = i + 2;
+  while (s.charCodeAt(j) === 32) j++;
+  const start = j;
+  while (isDigit(s.charCodeAt(j))) j++;
+  if (j === start || s.charCodeAt(j) !== 46 /* . */) return -1;
+  const dot = ++j;
+  while (isDigit(s.charCodeAt(j))) j++;
+  if (j - dot !== 6 || s.charCodeAt(j) !== 62 /* > */ || s.charCodeAt(j + 1) !== 93 /* ] */) return -1;
+  const ns = parseScaled(s, 9, start, j);
+  if (Number.isNaN(ns)) return -1;
+  p.records.deltaNs += ns;
+  p.bootNs = p.records.deltaNs;
+  return j + 2;
 }
 
 /** `[ T1234]` or `[    C1]` at i: returns the index after `]` and sets caller, or -1. */
@@ -272,6 +297,8 @@ export function stripPrefix(raw: string, p: LinePrefix): void {
   p.skip = false;
   let s = raw;
   if (s.indexOf('\u00a0') !== -1) s = s.replaceAll('\u00a0', ' ');
+  // `dmesg --color=always`: SGR escapes around the time, the subsystem prefix, the message.
+  if (s.indexOf('\u001b') !== -1) s = s.replace(SGR, '');
   if (readRecord(s, p)) return;
   let i = 0;
   // Mail quoting: `> `, `>> `, `> > ` (KASAN's `>ffff...: fb fb` marker line loses its `>`,
@@ -305,15 +332,19 @@ export function stripPrefix(raw: string, p: LinePrefix): void {
       p.bootNs = -1;
     }
   }
-  const c0 = s.charCodeAt(i);
+  let c0 = s.charCodeAt(i);
   let j: number;
   if (isUpper(c0) || (c0 >= 97 && c0 <= 122)) {
-    // `Jul 26 22:35:49 host kernel:`, or `kern  :warn  : `.
+    // `Jul 26 22:35:49 host kernel:`, or `kern  :warn  : ` (then any `dmesg` time format).
     if ((j = syslogPrefix(s, i, p)) >= 0) i = j;
-    else if ((j = facilityPrefix(s, i)) >= 0) i = j;
-  } else if (isDigit(c0) && s.length > i + 19 && s.charCodeAt(i + 4) === 45) {
+    else if ((j = facilityPrefix(s, i)) >= 0) {
+      i = j;
+      c0 = s.charCodeAt(i);
+    }
+  }
+  if (p.wallKind === 0 && isDigit(c0) && s.length > i + 19 && s.charCodeAt(i + 4) === 45) {
     if ((j = isoPrefix(s, i, p)) >= 0) i = j;
-  } else if (c0 === 91 && !isDigit(s.charCodeAt(i + 1)) && s.charCodeAt(i + 1) !== 32 && s.charCodeAt(i + 1) !== 60) {
+  } else if (p.wallKind === 0 && c0 === 91 && !isDigit(s.charCodeAt(i + 1)) && s.charCodeAt(i + 1) !== 32 && s.charCodeAt(i + 1) !== 60) {
     if ((j = ctimePrefix(s, i, p)) >= 0) i = j;
   }
   if ((j = logLevel(s, i)) >= 0) {

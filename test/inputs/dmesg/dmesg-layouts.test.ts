@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/inputs/registry.js';
-import { SAMPLES, run } from '../../support/convert-helpers.js';
+import { SAMPLES, lines, run } from '../../support/convert-helpers.js';
 import { countCalls } from '../../support/fg-oracle.js';
 import { queryTrace } from '../../support/trace-processor.js';
 
@@ -97,6 +97,32 @@ describe('dmesg option matrix', () => {
       const repairs = pb.result.diagnostics['function-graph.unmatched-exit'] ?? 0;
       expect(r.rows[1]![0]!.n, 'function slices = calls of the ftrace dumps').toBe(dumpCalls(text) + repairs);
       expect(folded.text.length > 0 || countTraces(text) === 0).toBe(true);
+    });
+  }
+});
+
+/**
+ * More util-linux layouts (dmesg.c's print_record), made from samples by the producer's rules:
+ * each is detected as dmesg and folds to the same stacks as the sample it was made from.
+ */
+const DERIVED: readonly [string, string, (l: string) => string][] = [
+  ['dmesg --time-format=delta', 'util-linux-delta.txt', (l) => l.replace(/^\[\s*\d+\.\d{6} <(\s*\d+\.\d{6})>\]/, '[<$1>]')],
+  ['dmesg --color=always', 'kasan-allocated-freed-stacks.txt', (l) => l.replace(/^(\[\s*\d+\.\d{6}\](?:\[[ TC\d]+\])? ?)(.*)$/, '\u001b[32m$1\u001b[0m\u001b[1m$2\u001b[0m')],
+  ['dmesg -x -T', 'util-linux-ctime.txt', (l) => (l ? `kern  :warn  : ${l}` : l)],
+];
+
+describe('dmesg layouts made from the samples', () => {
+  for (const [option, sample, relayout] of DERIVED) {
+    it(`${option}: from ${sample}`, async () => {
+      const text = fs.readFileSync(path.join(SAMPLES, 'dmesg', sample), 'utf8');
+      const made = text.split('\n').map(relayout).join('\n');
+      expect(made).not.toBe(text);
+      expect(detect(made).adapter?.name).toBe('dmesg');
+      const want = await run(path.join(SAMPLES, 'dmesg', sample), 'folded');
+      const got = await run(lines(made), 'folded');
+      expect(want.text.length).toBeGreaterThan(0);
+      expect(got.text).toBe(want.text);
+      expect(got.diags.filter((d) => d.severity !== 'info')).toEqual([]);
     });
   }
 });

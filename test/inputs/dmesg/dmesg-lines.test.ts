@@ -50,6 +50,34 @@ describe('dmesg prefixes', () => {
     expect(strip('1999-12-31T23:59:59Z msg').wallSec).toBe(Date.UTC(1999, 11, 31, 23, 59, 59) / 1000);
   });
 
+  it('`dmesg --time-format=delta` alone: the deltas summed, from the first line', () => {
+    const p = newPrefix();
+    const times = ['[<    0.000000>] WARNING: x', '[<    0.000640>] Call Trace:', '[<    1.500000>]  dump_stack+0x5c/0x7b'].map((l) => {
+      stripPrefix(l, p);
+      return [p.bootNs, p.text, p.kernel];
+    });
+    expect(times).toEqual([
+      [0, 'WARNING: x', true],
+      [640_000, 'Call Trace:', true],
+      [1_500_640_000, ' dump_stack+0x5c/0x7b', true],
+    ]);
+    expect(strip('[<  0.5>] x').text).toBe('[<  0.5>] x');
+  });
+
+  it('`dmesg --color=always`: the escapes go, the prefix and message stay', () => {
+    const p = strip('\u001b[32m[    0.440315] \u001b[0m\u001b[33mNET: \u001b[0mRegistered PF_PACKET protocol family');
+    expect(p).toMatchObject({ bootNs: 440_315_000, text: 'NET: Registered PF_PACKET protocol family', kernel: true });
+    expect(strip('\u001b[32m[  908.085581] \u001b[0m\u001b[1mCall Trace:\u001b[0m').text).toBe('Call Trace:');
+  });
+
+  it('`dmesg -x` before any time format (-T, iso, delta)', () => {
+    expect(strip('kern  :warn  : [Wed Dec  2 00:57:34 2026] Call Trace:')).toMatchObject({ wallKind: 2, wallSec: 57 * 60 + 34, text: 'Call Trace:' });
+    expect(strip('kern  :warn  : 2026-11-21T21:50:00,606545+00:00 Call Trace:')).toMatchObject({ wallKind: 1, text: 'Call Trace:' });
+    expect(strip('kern  :warn  : [<    0.000640>] Call Trace:')).toMatchObject({ bootNs: 640_000, text: 'Call Trace:' });
+    // A syslog line's message is not read for a second date.
+    expect(strip('Jul 26 22:35:49 dagon kernel: [Wed Dec  2 00:57:34 2026] x').text).toBe('[Wed Dec  2 00:57:34 2026] x');
+  });
+
   it('`dmesg -T` dates in any locale: only the layout counts', () => {
     for (const d of ['[Tue Jul 26 22:35:49 2022]', '[Sa Nov 21 22:35:49 2026]', '[mar. juil. 26 22:35:49 2022]', '[火  7月 26 22:35:49 2022]']) {
       expect(strip(`${d} sysrq: Show State`), d).toMatchObject({ wallKind: 2, wallSec: 22 * 3600 + 35 * 60 + 49, text: 'sysrq: Show State' });
