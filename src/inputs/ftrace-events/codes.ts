@@ -13,6 +13,7 @@ export const codes = defineCodes('ftrace-events', {
   'ftrace-events.buffer-started': ['info', 'an `annotate` line: a CPU whose older events were overwritten starts here'],
   'ftrace-events.stray-frame': ['warning', 'a ` => ` stack frame line with no `<stack trace>` line before it: skipped'],
   'ftrace-events.empty-stack': ['warning', 'a `<stack trace>` line with no frames after it'],
+  'ftrace-events.empty-user-stack': ['info', 'a `<user stack trace>` with no frames: the task had no user stack (a kernel thread, the idle task)'],
   'ftrace-events.frames-capped': ['warning', 'a stack longer than 512 frames: the frames after the 512th were dropped'],
   'ftrace-events.unmatched-exit': [
     'info',

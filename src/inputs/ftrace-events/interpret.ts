@@ -340,7 +340,10 @@ export class FtraceEventsParser implements InputParser {
     if (!bl) return;
     this.block = null;
     if (bl.frames.length === 0) {
-      this.report('ftrace-events.empty-stack', bl.line, 'a stack trace with no frames after it');
+      // A kernel thread, the idle task or an interrupt of one has no user stack: the kernel
+      // prints the header alone (trace_user_stack_print), which is no fault of the trace.
+      if (bl.user) this.report('ftrace-events.empty-user-stack', bl.line, 'a user stack trace with no frames (a kernel thread, the idle task): no sample');
+      else this.report('ftrace-events.empty-stack', bl.line, 'a stack trace with no frames after it');
       if (bl.fn) this.sampleOf(bl.fn);
       return;
     }

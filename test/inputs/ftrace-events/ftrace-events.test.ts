@@ -202,6 +202,30 @@ describe('ftrace-events CPU lanes when times go back', () => {
   });
 });
 
+describe('user stack traces (options/userstacktrace)', () => {
+  const text = `# tracer: nop
+          <idle>-0       [001] d.h1.  3676.856547: softirq_raise: vec=9 [action=RCU]
+          <idle>-0       [001] d.h1.  3676.856548: <user stack trace>
+          md5sum-21429   [000] d.h..  3676.856551: softirq_raise: vec=9 [action=RCU]
+          md5sum-21429   [000] d.h..  3676.856551: <user stack trace>
+ =>  <00007fd582e91bd1>
+ =>  <00007fd582e8f34f>
+          md5sum-21429   [000] d.h..  3676.856552: <stack trace>
+          md5sum-21429   [000] d.h..  3676.856553: softirq_raise: vec=7 [action=SCHED]
+`;
+  it('one with frames is a sample; one without (idle, a kernel thread) is counted as info, a kernel one without as a warning', () => {
+    const codes: [string, number][] = [];
+    const parser = ftraceEvents.createParser({ file: 't', report: (code, line) => codes.push([code, line]), options: {} });
+    const evs = [...parser.push(text.split('\n'), 1), ...parser.end()];
+    const samples = evs.filter((e) => e.kind === 'sample');
+    expect(samples.map((e) => (e.kind === 'sample' ? [e.reason, e.frames.length] : []))).toEqual([['user stack trace', 2]]);
+    expect(codes).toEqual([
+      ['ftrace-events.empty-user-stack', 3],
+      ['ftrace-events.empty-stack', 8],
+    ]);
+  });
+});
+
 describe('function_graph lines among events', () => {
   const mixed = `cpus=2
        trace-cmd-1927  [001]   584.110481: funcgraph_entry:                   |  schedule() {
