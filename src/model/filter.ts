@@ -213,6 +213,21 @@ export class EventFilter {
 
   private readonly threadTrack = new Map<number, number>();
 
+  /**
+   * Tracks the task filters did not keep but sent anyway, once, because a sample on them matched
+   * by its own task (a kernel log's report of `sh` drawn on the global lane, say): a writer
+   * needs the track of every event it gets. Other events on such a track stay out.
+   */
+  private readonly lent = new Set<number>();
+
+  private lend(out: TraceEvent[], track: number) {
+    if (!this.byTask || this.trackOk(track) || this.lent.has(track)) return;
+    const t = this.tracks.get(track);
+    if (!t) return;
+    this.lent.add(track);
+    out.push({ kind: 'track', track: t });
+  }
+
   private frames(frames: Frame[]): Frame[] | undefined {
     let f = frames;
     if (this.fn) {
@@ -302,11 +317,14 @@ export class EventFilter {
           const th = t?.kind === 'thread' ? t : undefined;
           if (this.byTask && !this.task(e.pid ?? th?.pid, e.tid ?? th?.tid, [e.comm, th?.name, th?.processName])) break;
           if (!this.cpuOk(e.cpu ?? this.trackCpu(e.track)) || !this.inWindow(e.ts)) break;
+          let kept: TraceEvent = e;
           if (this.fn || this.exclude || this.maxDepth !== Infinity) {
             const f = this.frames(e.frames);
             if (!f) break;
-            out.push(f.length === e.frames.length ? e : { ...e, frames: f });
-          } else out.push(e);
+            if (f.length !== e.frames.length) kept = { ...e, frames: f };
+          }
+          this.lend(out, e.track);
+          out.push(kept);
           break;
         }
         case 'sched-switch':

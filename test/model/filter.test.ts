@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, parseTimeBound } from '../../src/model/filter.js';
+import { EventFilter, globToRegExp, parseTimeBound } from '../../src/model/filter.js';
+import type { TraceEvent } from '../../src/model/events.js';
 import { runCli } from '../../src/cli/cli.js';
 import { ROOT, SAMPLES, run } from '../support/convert-helpers.js';
 import type { FilterSpec } from '../../src/model/filter.js';
@@ -149,6 +150,33 @@ describe('--pid, --tid, --comm keep one task, on every input', () => {
       }
     });
   }
+});
+
+describe('a sample that matches by its own task, on a lane the task filters dropped', () => {
+  it('comes with its track (once), and the lane\'s other events stay out', () => {
+    const f = new EventFilter({ comm: ['sh'] });
+    const lane: TraceEvent = { kind: 'track', track: { kind: 'global', id: 7, name: 'kernel log' } };
+    const sample = (ts: number, comm: string): TraceEvent => ({ kind: 'sample', ts, track: 7, frames: [{ name: 'f' }], weight: 1, comm, tid: 12 });
+    const out = f.push([lane, sample(1, 'sh'), { kind: 'instant', ts: 2, track: 7, name: 'other' }, sample(3, 'sh'), sample(4, 'bash')]);
+    expect(out.map((e) => (e.kind === 'sample' ? `sample@${e.ts}` : e.kind))).toEqual(['track', 'sample@1', 'sample@3']);
+    expect(out[0]).toEqual(lane);
+  });
+
+  it('does not crash a writer (two cases the fuzzer found), to every output', async () => {
+    const cases: [string, FilterSpec][] = [
+      // A bpftrace stack of `sh` is drawn on the kernel log's global lane.
+      ['@stacks[sh, \r\n\tffffffffa2d3a0fd __schedule+845 ([kernel.kallsyms])\r\n', { comm: ['sh'] }],
+      // The idle task's report is drawn on its CPU's lane.
+      ['CPU: 1 PID: 0 Comm: swapper/1 Not tainted 4.15.0-rc8+ #4\n  nvmet_req_complete+0x11/0x40 [nvmet]\n', { pid: [0] }],
+    ];
+    for (const [text, filters] of cases) {
+      for (const to of ['chrome-json', 'perfetto', 'csv', 'folded']) {
+        const r = await run(new TextEncoder().encode(text), to, { from: 'dmesg', filters });
+        expect(r.out.length, to).toBeGreaterThan(0);
+        if (to === 'chrome-json') expect((JSON.parse(r.text) as { traceEvents: { ph: string }[] }).traceEvents.some((e) => e.ph === 'i')).toBe(true);
+      }
+    }
+  });
 });
 
 describe('--cpu', () => {
