@@ -277,12 +277,8 @@ export class PerfRecords implements ChainReader {
     } else if (this.scan.scan(s)) return this.scannedHeader(no);
     const h = header(s);
     if (h) return this.headerLine(h, timeNs(h.time), h.period, h.rest, no);
-    if (s.startsWith('PERF_RECORD_')) {
-      // A side-band record printed without a sample's header (PERF_RECORD_FINISHED_ROUND).
-      this.flush();
-      this.skipping = true;
-      return this.report('perf-script.side-band', no, `${s.split(/[\s:(]/, 1)[0]}: not a sample`);
-    }
+    // A side-band record printed without a sample's header (PERF_RECORD_FINISHED_ROUND).
+    if (s.startsWith('PERF_RECORD_')) return this.sideBand(s, '', no);
     if (frame(s)) this.report('perf-script.frame-outside-record', no);
     else this.report('perf-script.unrecognized-line', no);
   }
@@ -362,14 +358,17 @@ export class PerfRecords implements ChainReader {
     this.headerLine(head, h.ns, h.periodStart >= 0 ? h.period : undefined, '', no, l.root);
   }
 
+  /** A side-band record: ends the record before it; its indented lines (PERF_RECORD_NAMESPACES' list) go with it. */
+  private sideBand(text: string, who: string, no: number) {
+    this.flush();
+    this.skipping = true;
+    this.report('perf-script.side-band', no, `${text.split(/[\s:(]/, 1)[0]}${who}: not a sample`);
+  }
+
   private headerLine(h: SampleHead, ns: number | undefined, period: number | undefined, rest: string, no: number, root?: string) {
+    if (isSideBand(h.event, rest)) return this.sideBand(h.event || rest, ` of ${h.comm} ${h.tid}`, no);
     this.flush();
     this.skipping = false;
-    if (isSideBand(h.event, rest)) {
-      // Its indented continuation lines (PERF_RECORD_NAMESPACES' list) go with it.
-      this.skipping = true;
-      return this.report('perf-script.side-band', no, `${(h.event || rest).split(/[\s:(]/, 1)[0]} of ${h.comm} ${h.tid}: not a sample`);
-    }
     if (!this.accepts(h.event, no)) {
       this.skipping = !rest || !frame(rest);
       return;
