@@ -68,7 +68,9 @@ describe('function_graph byte path', () => {
       }
     }
     // The fast path must carry the common layouts, not just exist.
-    expect(read).toBeGreaterThan(10_000);
+    // Without the corpus beside the project (a fresh clone alone), the samples and the generated
+    // text still give thousands.
+    expect(read).toBeGreaterThan(fs.existsSync(path.join(CORPUS, 'function_graph')) ? 10_000 : 5_000);
   });
 
   it('reads the common layouts itself: tracefs with and without task and time, trace-cmd report, modules, tails', () => {

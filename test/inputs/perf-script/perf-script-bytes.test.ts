@@ -61,7 +61,8 @@ describe('perf-script byte path', () => {
         expect(plain(viaBytes(text, options, sizes)), name).toEqual(want);
         samples += (want as { events: TraceEvent[] }).events.filter((e) => e.kind === 'sample').length;
       }
-      expect(samples).toBeGreaterThan(100);
+      // The samples alone (no corpus beside the project) hold a few dozen.
+      expect(samples).toBeGreaterThan(fs.existsSync(path.join(CORPUS, 'perf_script')) ? 100 : 20);
     });
   }
 
